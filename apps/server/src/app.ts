@@ -1,0 +1,171 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { createIdentityModule, type IdentityModule } from '@novapos/identity';
+import {
+  createEventBus,
+  createHttpServer,
+  createLogger,
+  createMetrics,
+  migrate,
+  openDatabase,
+  platformMigrations,
+  purgeExpiredKeys,
+  registerRoutes,
+  systemClock,
+  systemTx,
+  type Clock,
+  type Config,
+  type Database,
+  type EventBus,
+  type Kernel,
+  type Metrics,
+  type MigrationSource,
+} from '@novapos/platform';
+
+export const REPO_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+export const DEFAULT_WEB_DIST = join(REPO_ROOT, 'apps/web/dist');
+
+/** Every module, in migration order. */
+export interface Modules {
+  identity: IdentityModule;
+}
+
+export interface NovaPos {
+  config: Config;
+  log: Logger;
+  database: Database;
+  metrics: Metrics;
+  bus: EventBus;
+  modules: Modules;
+  kernel: Kernel;
+  http: FastifyInstance;
+  migrations: MigrationSource[];
+  /** Starts what the role asks for: the HTTP listener (api) and/or the relay and timers (worker). */
+  start(): Promise<{ url: string | null }>;
+  close(): Promise<void>;
+}
+
+export interface CreateOptions {
+  logger?: Logger;
+  clock?: Clock;
+  /** Apply migrations on open (default true). */
+  migrate?: boolean;
+}
+
+export async function createNovaPos(config: Config, opts: CreateOptions = {}): Promise<NovaPos> {
+  const log = opts.logger ?? createLogger(config.logLevel);
+  const clock = opts.clock ?? systemClock;
+  if (config.masterKeyGenerated) {
+    log.warn(`NOVAPOS_MASTER_KEY is not set: using a development key stored in ${join(config.dataDir, 'master.key')}. Set it in production (all replicas must share it).`);
+  }
+  const database = await openDatabase({
+    url: config.databaseUrl,
+    adminUrl: config.databaseAdminUrl,
+    pgliteDir: config.databaseUrl ? undefined : (config.pgliteDir ?? join(config.dataDir, 'db')),
+    poolSize: config.poolSize,
+  });
+  const modules: Modules = { identity: createIdentityModule({ masterKey: config.masterKey, clock, log }) };
+  const migrations = [platformMigrations, modules.identity.migrations];
+  if (opts.migrate !== false) await migrate(database, migrations, (m) => log.info(m));
+
+  const metrics = createMetrics();
+  const bus = createEventBus({ database, log, metrics, ...(config.natsUrl ? { natsUrl: config.natsUrl } : {}) });
+  const kernel: Kernel = {
+    database,
+    clock,
+    log,
+    authenticate: (req) => modules.identity.authenticate(req),
+    refreshActor: (trx, principal) => modules.identity.refreshActor(trx, principal),
+  };
+
+  const webDist = config.webDist ?? DEFAULT_WEB_DIST;
+  const hasWeb = existsSync(join(webDist, 'index.html'));
+  const indexHtml = hasWeb ? await readFile(join(webDist, 'index.html'), 'utf8') : null;
+  const http = await createHttpServer({
+    logger: log,
+    database,
+    metrics,
+    migrations,
+    fallback: (req, reply) => {
+      // client-side routes of the single-page app get its shell; files that do not exist stay 404
+      const path = req.url.split('?')[0]!;
+      if (!indexHtml || /\.[a-z0-9]+$/i.test(path)) return false;
+      if (path === '/' ) {
+        void reply.redirect('/admin');
+        return true;
+      }
+      if (!/^\/(admin|pos|login|signup)(\/|$)/.test(path)) return false;
+      void reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml);
+      return true;
+    },
+  });
+  registerRoutes(http, kernel, modules.identity.routes(kernel));
+  if (hasWeb) {
+    await http.register(fastifyStatic, {
+      root: webDist,
+      prefix: '/',
+      index: false,
+      setHeaders(res, path) {
+        // hashed assets are immutable; the shell and service worker must revalidate
+        if (/\/assets\//.test(path)) res.header('cache-control', 'public, max-age=31536000, immutable');
+        else res.header('cache-control', 'no-cache');
+      },
+    });
+  } else {
+    log.warn(`web app not built (${webDist}); run 'npm run build' to serve /admin and /pos`);
+  }
+
+  let timer: NodeJS.Timeout | null = null;
+  const startTimers = () => {
+    const purge = async () => {
+      try {
+        await systemTx(database.db, (trx) => purgeExpiredKeys(trx));
+      } catch (err) {
+        log.warn({ err }, 'idempotency key purge failed');
+      }
+    };
+    timer = setInterval(purge, 10 * 60_000);
+    timer.unref();
+    void purge();
+  };
+
+  let closed = false;
+  return {
+    config,
+    log,
+    database,
+    metrics,
+    bus,
+    modules,
+    kernel,
+    http,
+    migrations,
+    async start() {
+      let url: string | null = null;
+      if (config.role !== 'api') {
+        await bus.start();
+        startTimers();
+      }
+      if (config.role !== 'worker') {
+        await http.listen({ port: config.port, host: config.host });
+        const addr = http.server.address();
+        const port = typeof addr === 'object' && addr ? addr.port : config.port;
+        url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+      }
+      return { url };
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (timer) clearInterval(timer);
+      await http.close();
+      await bus.stop();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,92 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type Config } from '@novapos/platform';
+import { freshPgDatabase } from '@novapos/testkit';
+import { createNovaPos, type CreateOptions, type NovaPos } from './app.ts';
+
+export type DbKind = 'pglite' | 'postgres';
+
+export interface TestResponse<T = any> {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: T;
+}
+
+export interface TestApp {
+  app: NovaPos;
+  kind: DbKind;
+  config: Config;
+  /** Sends a request through Fastify's inject (no socket). `token` sets Authorization. */
+  request<T = any>(method: string, url: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string>; rawBody?: string }): Promise<TestResponse<T>>;
+  /** Signs a new business up and returns its owner's tokens, store and register. */
+  signup(overrides?: Partial<Record<string, string>>): Promise<TestTenant>;
+  close(): Promise<void>;
+}
+
+export interface TestTenant {
+  token: string;
+  refresh: string;
+  tenantId: string;
+  userId: string;
+  storeId: string;
+  registerId: string;
+  email: string;
+  password: string;
+}
+
+/**
+ * A NovaPOS on a real database for tests: in-memory PGlite, or a fresh database on the run's
+ * PostgreSQL server where the app logs in as a role that is neither owner nor superuser.
+ */
+export async function startTestApp(kind: DbKind = 'pglite', extra: Partial<Config> = {}, opts: CreateOptions = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'novapos-test-'));
+  const overrides: Partial<Config> = { dataDir, pgliteDir: 'memory://', masterKey: randomBytes(32), port: 0, host: '127.0.0.1', sandboxPort: null, logLevel: 'silent', ...extra };
+  if (kind === 'postgres') {
+    const urls = await freshPgDatabase('app');
+    overrides.databaseUrl = urls.appUrl;
+    overrides.databaseAdminUrl = urls.ownerUrl;
+  }
+  const config = loadConfig({ LOG_LEVEL: 'silent' }, overrides);
+  const app = await createNovaPos(config, opts);
+
+  const request: TestApp['request'] = async (method, url, opts = {}) => {
+    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    let payload: string | undefined;
+    if (opts.rawBody !== undefined) payload = opts.rawBody;
+    else if (opts.body !== undefined) {
+      payload = JSON.stringify(opts.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const res = await app.http.inject({ method: method as 'GET', url, headers, ...(payload !== undefined ? { payload } : {}) });
+    let body: unknown = res.body;
+    const type = String(res.headers['content-type'] ?? '');
+    if (type.includes('json') && res.body.length) body = JSON.parse(res.body);
+    return { status: res.statusCode, headers: res.headers as Record<string, string>, body: body as never };
+  };
+
+  return {
+    app,
+    kind,
+    config,
+    request,
+    async signup(o = {}) {
+      const email = o.email ?? `owner-${randomUUID()}@example.com`;
+      const password = o.password ?? 'correct horse battery staple';
+      const r = await request('POST', '/api/v1/signup', {
+        body: { business_name: o.business_name ?? 'Test Shop', email, password, currency: o.currency ?? 'USD', timezone: o.timezone ?? 'Europe/London' },
+        headers: { 'idempotency-key': randomUUID() },
+      });
+      if (r.status !== 201) throw new Error(`signup failed: ${r.status} ${JSON.stringify(r.body)}`);
+      return { token: r.body.access_token, refresh: r.body.refresh_token, tenantId: r.body.tenant.id, userId: r.body.user.id, storeId: r.body.store.id, registerId: r.body.register.id, email, password };
+    },
+    async close() {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const idem = (): Record<string, string> => ({ 'idempotency-key': randomUUID() });

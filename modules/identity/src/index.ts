@@ -1,0 +1,58 @@
+import { fileURLToPath } from 'node:url';
+import type { FastifyRequest } from 'fastify';
+import { AppError, type Clock, type Kernel, type MigrationSource, type Principal, type Trx } from '@novapos/platform';
+import type { Logger } from 'pino';
+import { identityRoutes } from './identity.routes.ts';
+import * as svc from './identity.service.ts';
+import { deriveKeys, verifyAccess } from './secrets.ts';
+
+export * from './contract.ts';
+export type { IdentityDeps, SignupResult } from './identity.service.ts';
+export { actorFor } from './identity.service.ts';
+
+export const identityMigrations: MigrationSource = {
+  module: 'identity',
+  schema: 'identity',
+  dir: fileURLToPath(new URL('../migrations', import.meta.url)),
+};
+
+export interface IdentityModule {
+  migrations: MigrationSource;
+  routes(kernel: Kernel): ReturnType<typeof identityRoutes>;
+  authenticate(req: FastifyRequest): Promise<Principal | null>;
+  refreshActor: Kernel['refreshActor'];
+  /** For the CLI and seeding: signup inside a transaction the caller opened. */
+  signup: (trx: Trx, body: Parameters<typeof svc.signup>[2]) => ReturnType<typeof svc.signup>;
+  service: typeof svc;
+  deps: svc.IdentityDeps;
+}
+
+export function createIdentityModule(opts: { masterKey: Buffer; clock: Clock; log: Logger }): IdentityModule {
+  const deps: svc.IdentityDeps = { keys: deriveKeys(opts.masterKey), clock: opts.clock, log: opts.log };
+  return {
+    migrations: identityMigrations,
+    routes: (kernel) => identityRoutes(kernel, deps),
+    async authenticate(req) {
+      const header = req.headers.authorization;
+      if (!header) {
+        if (req.headers['x-api-key']) throw new AppError(401, 'invalid_api_key', 'This API key is not valid');
+        return null;
+      }
+      const m = /^Bearer\s+(\S+)$/i.exec(header);
+      if (!m) throw new AppError(401, 'invalid_token', 'Use Authorization: Bearer <access token>');
+      const claims = await verifyAccess(deps.keys, m[1]!, deps.clock.now());
+      return {
+        tenantId: claims.tid,
+        actor: { kind: 'user', id: claims.sub, role: null, permissions: new Set(), storeIds: [], registerId: claims.reg ?? null },
+      };
+    },
+    async refreshActor(trx, principal) {
+      const actor = await svc.loadActor(trx, principal.actor.id!, principal.actor.registerId ?? null);
+      if (!actor) throw new AppError(401, 'invalid_token', 'This account is no longer active');
+      return actor;
+    },
+    signup: (trx, body) => svc.signup(trx, deps, body),
+    service: svc,
+    deps,
+  };
+}

@@ -1,0 +1,102 @@
+import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import argon2 from 'argon2';
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { AppError } from '@novapos/platform';
+
+/** OWASP's argon2id minimum: 19 MiB, 2 iterations, parallelism 1. */
+const ARGON2 = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+export const hashPassword = (password: string): Promise<string> => argon2.hash(password, ARGON2);
+
+export async function verifyPassword(hash: string | null, password: string): Promise<boolean> {
+  // Unknown users still cost one hash, so response time does not reveal which e-mails exist.
+  if (!hash) {
+    await argon2.hash(password, ARGON2);
+    return false;
+  }
+  try {
+    return await argon2.verify(hash, password);
+  } catch {
+    return false;
+  }
+}
+
+export interface Keys {
+  jwt: Uint8Array;
+  pinPepper: Buffer;
+}
+
+/** Keys derived from the master key, so every replica that shares it agrees. */
+export function deriveKeys(masterKey: Buffer): Keys {
+  const derive = (info: string) => Buffer.from(hkdfSync('sha256', masterKey, Buffer.alloc(0), info, 32));
+  return { jwt: new Uint8Array(derive('novapos/jwt-hs256')), pinPepper: derive('novapos/pin-pepper') };
+}
+
+export const pinHmac = (keys: Keys, tenantId: string, pin: string): string =>
+  createHmac('sha256', keys.pinPepper).update(`${tenantId}:${pin}`).digest('base64url');
+
+export const ACCESS_TTL_SECONDS = 15 * 60;
+export const PIN_ACCESS_TTL_SECONDS = 12 * 60 * 60;
+export const REFRESH_TTL_DAYS = 30;
+const ISSUER = 'novapos';
+const AUDIENCE = 'novapos-api';
+const ALG = 'HS256';
+
+export interface AccessClaims {
+  sub: string;
+  tid: string;
+  /** Register a PIN session is bound to. */
+  reg?: string;
+  amr: string[];
+}
+
+export async function signAccess(keys: Keys, claims: AccessClaims, ttlSeconds: number, now: Date): Promise<string> {
+  const iat = Math.floor(now.getTime() / 1000);
+  return new SignJWT({ tid: claims.tid, amr: claims.amr, ...(claims.reg ? { reg: claims.reg } : {}) })
+    .setProtectedHeader({ alg: ALG, typ: 'JWT' })
+    .setSubject(claims.sub)
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + ttlSeconds)
+    .setJti(randomBytes(12).toString('base64url'))
+    .sign(keys.jwt);
+}
+
+export async function verifyAccess(keys: Keys, token: string, now: Date): Promise<AccessClaims> {
+  try {
+    const { payload } = await jwtVerify(token, keys.jwt, {
+      algorithms: [ALG],
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      currentDate: now,
+      requiredClaims: ['sub', 'exp', 'iat'],
+    });
+    if (typeof payload.sub !== 'string' || typeof payload.tid !== 'string') throw new Error('claims');
+    return { sub: payload.sub, tid: payload.tid, amr: Array.isArray(payload.amr) ? (payload.amr as string[]) : [], ...(typeof payload.reg === 'string' ? { reg: payload.reg } : {}) };
+  } catch (err) {
+    const expired = err instanceof joseErrors.JWTExpired;
+    throw new AppError(401, expired ? 'token_expired' : 'invalid_token', expired ? 'The access token has expired; refresh it' : 'The access token is not valid', {
+      headers: { 'www-authenticate': `Bearer error="invalid_token"` },
+    });
+  }
+}
+
+/** Refresh tokens: `<tenant>.<id>.<secret>`; only a SHA-256 of the secret is stored. */
+export function newRefreshSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+export const hashSecret = (secret: string): string => createHash('sha256').update(secret).digest('hex');
+export function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+export function parseRefreshToken(token: string): { tenantId: string; id: string; secret: string } | null {
+  const parts = token.split('.');
+  if (parts.length !== 3) return null;
+  const [tenantId, id, secret] = parts as [string, string, string];
+  const uuid = /^[0-9a-f-]{36}$/i;
+  if (!uuid.test(tenantId) || !uuid.test(id) || secret.length < 20) return null;
+  return { tenantId, id, secret };
+}

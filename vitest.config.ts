@@ -1,0 +1,18 @@
+import { defineConfig } from 'vitest/config';
+
+const areas = ['apps', 'packages', 'modules', 'flows', 'bench'];
+
+export default defineConfig({
+  test: {
+    include: areas.flatMap((a) => [`${a}/**/*.test.ts`, `${a}/**/*.test.tsx`]),
+    exclude: ['**/node_modules/**', '**/dist/**', '**/.git/**'],
+    pool: 'forks',
+    // The machine has 2 cores.
+    maxWorkers: 2,
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    teardownTimeout: 60_000,
+    // One throwaway PostgreSQL for the whole run: inject('pg') / testPostgres() / freshPgDatabase().
+    globalSetup: ['./packages/testkit/src/global-setup.ts'],
+  },
+});
