@@ -74,7 +74,7 @@ export async function createNovaPos(config: Config, opts: CreateOptions = {}): P
   if (opts.migrate !== false) await migrate(database, migrations, (m) => log.info(m));
 
   const metrics = createMetrics();
-  const bus = createEventBus({ database, log, metrics, ...(config.natsUrl ? { natsUrl: config.natsUrl } : {}) });
+  const bus = createEventBus({ database, log, metrics, ...(config.natsUrl ? { natsUrl: config.natsUrl } : {}), ...(config.databaseUrl ? { listenUrl: config.databaseUrl } : {}) });
   const kernel: Kernel = {
     database,
     clock,

@@ -30,6 +30,7 @@ function runUntilSignal(app: NovaPos): void {
 }
 
 async function seedWithProgress(app: NovaPos): Promise<void> {
+  if (!process.stdout.isTTY) console.log('Seeding the demo business "Nova Outfitters"…');
   const bar = new cliProgress.SingleBar({ format: 'Seeding demo business [{bar}] {percentage}% {step}', hideCursor: true }, cliProgress.Presets.shades_classic);
   let started = false;
   await seedDemo(app, (done, total, step) => {

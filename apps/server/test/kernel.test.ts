@@ -59,7 +59,7 @@ describe.each(kinds)('kernel on %s', (kind) => {
     await expect(write).rejects.toThrow(/row-level security/);
   });
 
-  it.runIf(kind === 'postgres')('connects as a role that is neither superuser, BYPASSRLS nor table owner', async () => {
+  if (kind === 'postgres') it('connects as a role that is neither superuser, BYPASSRLS nor table owner', async () => {
     const r = await sql<{ rolsuper: boolean; rolbypassrls: boolean; owns: number }>`
       select r.rolsuper, r.rolbypassrls,
         (select count(*)::int from pg_tables where tableowner = session_user) as owns

@@ -583,8 +583,13 @@ export async function unlockPin(ctx: Ctx, id: string): Promise<void> {
 
 /** The current actor for a verified token: status and role are read fresh on every request. */
 export async function loadActor(trx: Trx, userId: string, registerId: string | null): Promise<Actor | null> {
-  const user = await findUser(trx, userId);
-  if (!user || user.status !== 'active') return null;
-  const stores = (await storeIdsOf(trx, [userId])).get(userId) ?? [];
-  return actorFor(user, stores, registerId);
+  // one round trip: this runs on every authenticated request
+  const row = await t(trx)
+    .selectFrom('identity.users as u')
+    .select(['u.id', 'u.role', 'u.status'])
+    .select(sql<string[]>`coalesce((select array_agg(s.store_id order by s.store_id) from identity.user_stores s where s.tenant_id = u.tenant_id and s.user_id = u.id), '{}')`.as('store_ids'))
+    .where('u.id', '=', userId)
+    .executeTakeFirst();
+  if (!row || row.status !== 'active') return null;
+  return actorFor(row, row.store_ids, registerId);
 }

@@ -37,14 +37,22 @@ export interface DatabaseOptions {
   poolSize?: number;
 }
 
+function adminPool(url: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  pool.on('error', (err) => console.error(`database admin connection lost: ${err.message}`));
+  return pool;
+}
+
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.url) {
     const appPool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 20 });
+    // an idle connection killed by the server (failover, timeout) must not crash the process
+    appPool.on('error', (err) => console.error(`database connection lost: ${err.message}`));
     const db = new Kysely<AnyDB>({ dialect: new PostgresDialect({ pool: appPool }) });
     const sameAdmin = !opts.adminUrl || opts.adminUrl === opts.url;
     const admin = sameAdmin
       ? db
-      : new Kysely<AnyDB>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: opts.adminUrl, max: 2 }) }) });
+      : new Kysely<AnyDB>({ dialect: new PostgresDialect({ pool: adminPool(opts.adminUrl!) }) });
     return {
       kind: 'postgres',
       db,
@@ -88,7 +96,8 @@ export async function tenantTx<T>(db: Db, tenantId: string, fn: (trx: Trx) => Pr
 }
 
 export async function scopeToTenant(trx: Trx, tenantId: string): Promise<void> {
-  await sql`select set_config('app.tenant_id', ${tenantId}, true), set_config('role', ${APP_ROLE}, true)`.execute(trx);
+  // clears app.system too, so a system transaction that narrows to a tenant sees only that tenant
+  await sql`select set_config('app.tenant_id', ${tenantId}, true), set_config('app.system', '', true), set_config('role', ${APP_ROLE}, true)`.execute(trx);
 }
 
 /** Cross-tenant work of the platform itself (outbox relay, login lookup): policies allow it explicitly. */

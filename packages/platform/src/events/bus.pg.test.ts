@@ -18,6 +18,8 @@ describe.skipIf(!pgReady)('on PostgreSQL', () => {
     open: openPg,
     // Its own pool, as a second worker process would have.
     openPeer: () => openDatabase({ url: urls!.appUrl }),
+    // Woken by NOTIFY as in production; the PGlite run covers the poll-only path.
+    busOptions: () => ({ listenUrl: urls!.appUrl }),
   });
 
   describe('PostgreSQL specifics', () => {
@@ -50,7 +52,7 @@ describe.skipIf(!pgReady)('on PostgreSQL', () => {
       expect((await effects(database)).map((r) => r.event_id)).toEqual([later]);
       await slow.commit().execute();
       await bus.drain();
-      expect((await effects(database)).map((r) => r.event_id).sort()).toEqual([early, later].sort());
+      expect((await effects(database)).map((r) => r.event_id).toSorted()).toEqual([early, later].toSorted());
       expect(early < later!).toBe(true);
     });
 

@@ -2,7 +2,9 @@
  * Shared test kit and behaviour suite for the event bus, run on PGlite (bus.test.ts), on a
  * PostgreSQL server (bus.pg.test.ts) and over NATS (bus.nats.test.ts).
  */
+import { fileURLToPath } from 'node:url';
 import { sql, type RawBuilder } from 'kysely';
+import { connect } from 'nats';
 import pino, { type Logger } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { systemTx, tenantTx, type Database, type Trx } from '../db/database.ts';
@@ -10,13 +12,17 @@ import { migrate, type MigrationSource } from '../db/migrator.ts';
 import { createMetrics } from '../http/metrics.ts';
 import { newId } from '../ids.ts';
 import { createEventBus, retryDeadLetter, type ConsumerDef, type EventBus, type EventBusOptions } from './bus.ts';
+import { NATS_STREAM, subjectFor } from './nats-transport.ts';
 import { emit } from './outbox.ts';
 import type { EventEnvelope } from './types.ts';
+
+/** Defines a test only where it applies, so a full run reports no skips. */
+const onlyIf = (cond: boolean) => (cond ? it : ((() => undefined) as unknown as typeof it));
 
 export const platformMigrations: MigrationSource = {
   module: 'platform',
   schema: 'platform',
-  dir: new URL('../../migrations', import.meta.url).pathname,
+  dir: fileURLToPath(new URL('../../migrations', import.meta.url)),
 };
 
 export const T1 = '0190a000-0000-7000-8000-000000000001';
@@ -121,8 +127,9 @@ export function busSuite(label: string, target: SuiteTarget): void {
     const buses: EventBus[] = [];
     const peers: Database[] = [];
     let seq = 0;
-    // Unique consumer names per test: durable NATS consumers outlive a test.
-    const name = (base: string) => `${base}-${seq}`;
+    // Unique consumer names per suite and test: durable NATS consumers outlive both.
+    const run = Math.random().toString(36).slice(2, 8);
+    const name = (base: string) => `${base}-${run}-${seq}`;
     const bus = (o: Partial<EventBusOptions> = {}, db = database): EventBus => {
       const b = createEventBus({ database: db, log: pino({ level: 'silent' }), retryBaseMs: 10, retryMaxMs: 50, ...target.busOptions?.(), ...o });
       buses.push(b);
@@ -254,7 +261,7 @@ export function busSuite(label: string, target: SuiteTarget): void {
       expect(await metrics.registry.metrics()).toContain(`novapos_events_delivered_total{consumer="${c.name}"} 1`);
     });
 
-    it.skipIf(target.nats)('keeps outbox order per tenant, and a poisoned event holds back only its own tenant until parked', async () => {
+    onlyIf(!target.nats)('keeps outbox order per tenant, and a poisoned event holds back only its own tenant until parked', async () => {
       const poisoned = new Set<string>();
       const b = bus({ maxAttempts: 4, retryBaseMs: 40, retryMaxMs: 40 });
       const c = counter(name('c'), { fail: (e) => poisoned.has(e.id) });
@@ -322,5 +329,41 @@ export function busSuite(label: string, target: SuiteTarget): void {
         select count(*)::int as events, max(n) as max, min(n) as min from bus_test.effects where consumer = ${consumerName}`);
       expect(counts).toEqual([{ events: 500, max: 1, min: 1 }]);
     }, 120_000);
+
+    onlyIf(!!target.nats)('publishes each event once to the stream even when the relay repeats itself after a crash', async () => {
+      const b = bus();
+      const c = counter(name('dedup'));
+      b.subscribe(c);
+      const [id] = await emitEvents(database, T1, 1, 'order.completed');
+      await b.drain();
+      const before = await streamMessages(target);
+      // As if the relay died after the PubAck but before marking the row relayed.
+      await rows(database, sql`update platform.outbox set relayed_at = null`);
+      await b.drain();
+      expect(await streamMessages(target)).toBe(before);
+      expect(c.calls.get(id!)).toBe(1);
+    });
+
+    onlyIf(!!target.nats)('applies a duplicate that slips past JetStream de-duplication only once', async () => {
+      const b = bus();
+      const c = counter(name('dup'), { types: ['order.completed'] });
+      b.subscribe(c);
+      const [id] = await emitEvents(database, T1, 1, 'order.completed');
+      await b.drain();
+      const envelope: EventEnvelope = { id: id!, type: 'order.completed', tenant_id: T1, occurred_at: new Date().toISOString(), version: 1, payload: {} };
+      const nc = await connect({ servers: target.busOptions!().natsUrl! });
+      await nc.jetstream().publish(subjectFor('order.completed'), JSON.stringify(envelope), { msgID: `${id}-again` });
+      await nc.close();
+      await b.drain();
+      expect(c.calls.get(id!)).toBe(1);
+      expect(await effects(database, c.name)).toEqual([{ event_id: id, n: 1 }]);
+    });
   });
+}
+
+async function streamMessages(target: SuiteTarget): Promise<number> {
+  const nc = await connect({ servers: target.busOptions!().natsUrl! });
+  const info = await (await nc.jetstreamManager()).streams.info(NATS_STREAM);
+  await nc.close();
+  return info.state.messages;
 }

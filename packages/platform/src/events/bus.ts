@@ -84,6 +84,8 @@ export function createEventBus(opts: EventBusOptions): EventBus {
 
   let starting: Promise<void> | null = null;
   let stopping = false;
+  // A function, not the flag itself, in loop conditions: stop() flips it from another task.
+  const live = () => !stopping;
   let nats: NatsTransport | null = null;
   let listener: pg.Client | null = null;
   const timers: NodeJS.Timeout[] = [];
@@ -91,31 +93,37 @@ export function createEventBus(opts: EventBusOptions): EventBus {
   let again = false;
 
   const report = (o: DeliveryOutcome) => {
-    const ctx = { consumer: o.consumer.name, event_id: o.event.id, type: o.event.type, tenant_id: o.event.tenant_id };
     if (o.kind === 'done') {
       opts.metrics?.eventsDelivered.inc({ consumer: o.consumer.name });
       return;
     }
     opts.metrics?.eventsFailed.inc({ consumer: o.consumer.name });
+    const ctx = { consumer: o.consumer.name, event_id: o.event.id, type: o.event.type, tenant_id: o.event.tenant_id };
     if (o.dead) log.error({ ...ctx, err: o.error, attempts: o.attempts }, 'event delivery parked as dead letter');
     else log.warn({ ...ctx, err: o.error, attempts: o.attempts, retry_in_ms: o.retryInMs }, 'event delivery failed; will retry');
   };
 
   // Relay then deliver what is due. Runs one at a time per bus; a wake-up during a run queues one more run.
   async function pumpOnce(): Promise<void> {
+    if (!live()) return;
     try {
       if (nats) {
         const transport = nats;
-        while ((await relayTo(db, (events) => transport.publish(events))) > 0 && !stopping);
+        while ((await relayTo(db, (events) => transport.publish(events))) > 0 && live());
       } else if (consumers.size > 0) {
         // Without consumers, relaying would mark events as handed out to nobody.
         const list = [...consumers.values()];
-        while ((await fanOut(db, list)) > 0 && !stopping);
+        while ((await fanOut(db, list)) > 0 && live());
       }
       if (consumers.size === 0) return;
+      const next = () => deliverNext(db, consumers, policy);
+      // One probe first, so an idle poll costs one claim query rather than `concurrency` of them.
+      const first = await next();
+      if (!first) return;
+      report(first);
       await Promise.all(
         Array.from({ length: concurrency }, async () => {
-          for (let o = await deliverNext(db, consumers, policy); o && !stopping; o = await deliverNext(db, consumers, policy)) report(o);
+          for (let o = await next(); o && live(); o = await next()) report(o);
         }),
       );
     } catch (err) {
@@ -132,7 +140,7 @@ export function createEventBus(opts: EventBusOptions): EventBus {
       do {
         again = false;
         await pumpOnce();
-      } while (again && !stopping);
+      } while (again && live());
     })().finally(() => {
       pumping = null;
     });
@@ -172,7 +180,7 @@ export function createEventBus(opts: EventBusOptions): EventBus {
   }
 
   async function listen(): Promise<void> {
-    if (!opts.listenUrl || stopping) return;
+    if (!opts.listenUrl || !live()) return;
     const client = new pg.Client({ connectionString: opts.listenUrl });
     client.on('notification', () => void wake());
     let failed = false;
@@ -182,7 +190,7 @@ export function createEventBus(opts: EventBusOptions): EventBus {
       log.warn({ err }, 'LISTEN connection lost; polling until it is back');
       listener = null;
       void client.end().catch(() => undefined);
-      if (!stopping) timers.push(setTimeout(() => void listen(), 1000).unref());
+      if (live()) timers.push(setTimeout(() => void listen(), 1000).unref());
     });
     try {
       await client.connect();
@@ -221,8 +229,8 @@ export function createEventBus(opts: EventBusOptions): EventBus {
 
     async stop() {
       stopping = true;
-      for (const t of timers) clearTimeout(t);
       await starting?.catch(() => undefined);
+      for (const t of timers) clearTimeout(t);
       await pumping;
       await listener?.end().catch(() => undefined);
       await nats?.close();

@@ -75,7 +75,12 @@ const toEnvelope = (r: OutboxRow): EventEnvelope => ({
 export async function fanOut(db: Db, consumers: readonly ConsumerDef[], limit = 500): Promise<number> {
   const names: string[] = [];
   const types: string[] = [];
-  for (const c of consumers) for (const t of c.types === '*' ? ['*'] : c.types) names.push(c.name), types.push(t);
+  for (const c of consumers) {
+    for (const t of c.types === '*' ? ['*'] : c.types) {
+      names.push(c.name);
+      types.push(t);
+    }
+  }
   return systemTx(db, async (trx) => {
     if (!(await tryLock(trx, RELAY_LOCK))) return 0;
     const r = await sql<{ seq: number }>`
