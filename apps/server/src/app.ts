@@ -85,21 +85,22 @@ export async function createNovaPos(config: Config, opts: CreateOptions = {}): P
 
   const webDist = config.webDist ?? DEFAULT_WEB_DIST;
   const hasWeb = existsSync(join(webDist, 'index.html'));
-  const indexHtml = hasWeb ? await readFile(join(webDist, 'index.html'), 'utf8') : null;
   const http = await createHttpServer({
     logger: log,
     database,
     metrics,
     migrations,
-    fallback: (req, reply) => {
+    fallback: async (req, reply) => {
       // client-side routes of the single-page app get its shell; files that do not exist stay 404
       const path = req.url.split('?')[0]!;
-      if (!indexHtml || /\.[a-z0-9]+$/i.test(path)) return false;
+      if (!hasWeb || /\.[a-z0-9]+$/i.test(path)) return false;
       if (path === '/' ) {
         void reply.redirect('/admin');
         return true;
       }
       if (!/^\/(admin|pos|login|signup)(\/|$)/.test(path)) return false;
+      // read per request (it is small) so a rebuilt web app is served without a restart
+      const indexHtml = await readFile(join(webDist, 'index.html'), 'utf8');
       void reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(indexHtml);
       return true;
     },

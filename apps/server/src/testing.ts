@@ -51,13 +51,13 @@ export async function startTestApp(kind: DbKind = 'pglite', extra: Partial<Confi
   const config = loadConfig({ LOG_LEVEL: 'silent' }, overrides);
   const app = await createNovaPos(config, opts);
 
-  const request: TestApp['request'] = async (method, url, opts = {}) => {
-    const headers: Record<string, string> = { ...(opts.headers ?? {}) };
-    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  const request: TestApp['request'] = async (method, url, req = {}) => {
+    const headers: Record<string, string> = { ...req.headers };
+    if (req.token) headers.authorization = `Bearer ${req.token}`;
     let payload: string | undefined;
-    if (opts.rawBody !== undefined) payload = opts.rawBody;
-    else if (opts.body !== undefined) {
-      payload = JSON.stringify(opts.body);
+    if (req.rawBody !== undefined) payload = req.rawBody;
+    else if (req.body !== undefined) {
+      payload = JSON.stringify(req.body);
       headers['content-type'] ??= 'application/json';
     }
     const res = await app.http.inject({ method: method as 'GET', url, headers, ...(payload !== undefined ? { payload } : {}) });

@@ -31,7 +31,7 @@ describe.each(kinds)('identity on %s', (kind) => {
     expect(r.status).toBe(400);
     expect(r.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(r.body.code).toBe('validation_failed');
-    const paths = r.body.errors.map((e: { path: string }) => e.path).sort();
+    const paths = r.body.errors.map((e: { path: string }) => e.path).toSorted();
     expect(paths).toEqual(['business_name', 'currency', 'password', 'timezone']);
     const login = await t.request('POST', '/api/v1/auth/login', { body: { email, password: 'short' } });
     expect(login.status).toBe(401);

@@ -318,7 +318,7 @@ export async function me(ctx: Ctx) {
   return {
     user: await userDto(ctx.trx, user),
     tenant: toTenant(tenant),
-    permissions: [...ctx.actor.permissions].sort(),
+    permissions: [...ctx.actor.permissions].toSorted(),
     stores: stores.map(toStore),
     register_id: ctx.actor.registerId ?? null,
   };
@@ -509,7 +509,7 @@ export async function createUser(ctx: Ctx, deps: IdentityDeps, body: UserCreate)
     .executeTakeFirstOrThrow();
   await setStores(ctx, id, storeIds, hmac);
   await ctx.emit(IdentityEvents.userCreated, { user_id: id, role: body.role, email: body.email, store_ids: storeIds, created_by: ctx.actor.id });
-  return toUser(row, [...new Set(storeIds)].sort());
+  return toUser(row, [...new Set(storeIds)].toSorted());
 }
 
 export async function updateUser(ctx: Ctx, deps: IdentityDeps, id: string, body: UserUpdate): Promise<UserDto> {

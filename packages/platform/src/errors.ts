@@ -68,7 +68,7 @@ export class AppError extends Error {
       detail: this.message,
       code: this.code,
       ...(this.errors ? { errors: this.errors } : {}),
-      ...(this.extra ?? {}),
+      ...this.extra,
     };
   }
 }

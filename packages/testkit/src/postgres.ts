@@ -79,7 +79,7 @@ export function pgBinDir(): string | null {
     const versions = fs
       .readdirSync(PG_PARENT)
       .filter((v) => /^\d+(\.\d+)?$/.test(v))
-      .sort((a, b) => Number(b) - Number(a));
+      .toSorted((a, b) => Number(b) - Number(a));
     for (const v of versions) candidates.push(path.join(PG_PARENT, v, 'bin'));
   } catch {
     // no Debian layout
@@ -213,7 +213,7 @@ export async function startPostgres(): Promise<PgServer> {
       } catch (err) {
         const log = tail(logFile);
         if (attempt < 5 && /could not bind|address already in use/i.test(log)) continue;
-        throw new Error(`${(err as Error).message}\n--- postgres.log ---\n${log}`);
+        throw new Error(`${(err as Error).message}\n--- postgres.log ---\n${log}`, { cause: err });
       }
     }
     pid = readPidFile(path.join(dataDir, 'postmaster.pid'));

@@ -26,7 +26,7 @@ export class MigrationError extends Error {
 const FILE_RE = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 
 export function readMigrations(source: MigrationSource): MigrationFile[] {
-  const files = readdirSync(source.dir).filter((f) => f.endsWith('.sql')).sort();
+  const files = readdirSync(source.dir).filter((f) => f.endsWith('.sql')).toSorted();
   const out: MigrationFile[] = [];
   for (const f of files) {
     const m = FILE_RE.exec(f);

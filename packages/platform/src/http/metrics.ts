@@ -27,10 +27,10 @@ export function createMetrics(): Metrics {
     eventsDelivered,
     eventsFailed,
     addGauge(name, help, read) {
-      new Gauge({
+      registry.registerMetric(new Gauge({
         name,
         help,
-        registers: [registry],
+        registers: [],
         async collect() {
           try {
             this.set(await read());
@@ -38,7 +38,7 @@ export function createMetrics(): Metrics {
             // an unreachable database shows in /readyz; keep /metrics answering
           }
         },
-      });
+      }));
     },
   };
 }

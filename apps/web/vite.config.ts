@@ -1,0 +1,45 @@
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+import { VitePWA } from 'vite-plugin-pwa';
+
+// `vite` and `vite preview` forward the API to a running `novapos serve`.
+const apiTarget = process.env.NOVAPOS_API_URL ?? 'http://localhost:3000';
+const proxy = { '/api': { target: apiTarget, changeOrigin: false } };
+
+export default defineConfig({
+  plugins: [
+    react(),
+    VitePWA({
+      strategies: 'generateSW',
+      registerType: 'autoUpdate',
+      injectRegister: 'script-defer',
+      includeAssets: ['icon.svg', 'icon-maskable.svg'],
+      manifest: {
+        name: 'NovaPOS',
+        short_name: 'NovaPOS',
+        description: 'Point of sale and back office for NovaPOS retailers',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        theme_color: '#0f5c4d',
+        background_color: '#f3f6f5',
+        icons: [
+          { src: '/icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' },
+          { src: '/icon-maskable.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        // Every route chunk is precached so /pos and /admin open with the network off.
+        globPatterns: ['**/*.{js,css,html,svg,webmanifest}'],
+        navigateFallback: 'index.html',
+        navigateFallbackDenylist: [/^\/api\//],
+        cleanupOutdatedCaches: true,
+        clientsClaim: true,
+        skipWaiting: true,
+      },
+    }),
+  ],
+  server: { proxy },
+  preview: { proxy },
+  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+});
