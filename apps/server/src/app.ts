@@ -90,6 +90,7 @@ export async function createNovaPos(config: Config, opts: CreateOptions = {}): P
     database,
     metrics,
     migrations,
+    trustProxy: config.trustProxy,
     fallback: async (req, reply) => {
       // client-side routes of the single-page app get its shell; files that do not exist stay 404
       const path = req.url.split('?')[0]!;

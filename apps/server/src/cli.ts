@@ -47,7 +47,7 @@ async function seedWithProgress(app: NovaPos): Promise<void> {
 function newest(dir: string): number {
   let max = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name === 'dist') continue;
+    if (entry.name === 'node_modules' || entry.name === 'dist' || entry.name === 'test') continue;
     const p = join(dir, entry.name);
     max = Math.max(max, entry.isDirectory() ? newest(p) : statSync(p).mtimeMs);
   }

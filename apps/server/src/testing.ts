@@ -19,7 +19,7 @@ export interface TestApp {
   kind: DbKind;
   config: Config;
   /** Sends a request through Fastify's inject (no socket). `token` sets Authorization. */
-  request<T = any>(method: string, url: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string>; rawBody?: string }): Promise<TestResponse<T>>;
+  request<T = any>(method: string, url: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string>; rawBody?: string; ip?: string }): Promise<TestResponse<T>>;
   /** Signs a new business up and returns its owner's tokens, store and register. */
   signup(overrides?: Partial<Record<string, string>>): Promise<TestTenant>;
   close(): Promise<void>;
@@ -60,7 +60,7 @@ export async function startTestApp(kind: DbKind = 'pglite', extra: Partial<Confi
       payload = JSON.stringify(req.body);
       headers['content-type'] ??= 'application/json';
     }
-    const res = await app.http.inject({ method: method as 'GET', url, headers, ...(payload !== undefined ? { payload } : {}) });
+    const res = await app.http.inject({ method: method as 'GET', url, headers, ...(payload !== undefined ? { payload } : {}), ...(req.ip ? { remoteAddress: req.ip } : {}) });
     let body: unknown = res.body;
     const type = String(res.headers['content-type'] ?? '');
     if (type.includes('json') && res.body.length) body = JSON.parse(res.body);

@@ -146,3 +146,35 @@ describe.each(kinds)('identity on %s', (kind) => {
     expect(cashiers.body.data.map((x: { name: string }) => x.name)).toContain('Pat');
   });
 });
+
+describe('login throttling', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp('pglite');
+  });
+  afterAll(async () => t?.close());
+
+  it('refuses an account after 10 failures in 15 minutes, even with the right password', async () => {
+    const shop = await t.signup();
+    for (let i = 0; i < 10; i++) {
+      const r = await t.request('POST', '/api/v1/auth/login', { body: { email: shop.email, password: `guess number ${i}` }, ip: `10.1.0.${i}` });
+      expect(r.status).toBe(401);
+    }
+    const right = await t.request('POST', '/api/v1/auth/login', { body: { email: shop.email, password: shop.password }, ip: '10.1.1.1' });
+    expect(right.status).toBe(429);
+    expect(right.body.code).toBe('too_many_attempts');
+    expect(Number(right.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  it('refuses the 101st failure from one IP within an hour, across accounts', async () => {
+    const ip = '192.0.2.77';
+    for (let i = 0; i < 100; i++) {
+      const r = await t.request('POST', '/api/v1/auth/login', { body: { email: `nobody-${i}@example.com`, password: 'wrong password' }, ip });
+      expect(r.status).toBe(401);
+    }
+    const r = await t.request('POST', '/api/v1/auth/login', { body: { email: 'nobody-x@example.com', password: 'wrong password' }, ip });
+    expect(r.status).toBe(429);
+    const elsewhere = await t.request('POST', '/api/v1/auth/login', { body: { email: 'nobody-x@example.com', password: 'wrong password' }, ip: '192.0.2.78' });
+    expect(elsewhere.status).toBe(401);
+  });
+});

@@ -21,6 +21,8 @@ export interface Config {
   webDist: string | undefined;
   /** Database pool size for PostgreSQL mode. */
   poolSize: number;
+  /** Believe X-Forwarded-For (behind a load balancer); off by default so clients cannot pick their IP. */
+  trustProxy: boolean;
 }
 
 function intEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -70,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     role,
     webDist: undefined,
     poolSize: intEnv(env, 'DATABASE_POOL_SIZE', 20),
+    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     ...overrides,
     masterKey: mk.key,
     masterKeyGenerated: mk.generated,

@@ -17,6 +17,7 @@ export interface HttpOptions {
   metrics: Metrics;
   migrations: MigrationSource[];
   bodyLimit?: number;
+  trustProxy?: boolean;
   /** Called for GET requests no route matched (SPA fallback); return true when it answered. */
   fallback?: (req: FastifyRequest, reply: FastifyReply) => Promise<boolean> | boolean;
 }
@@ -44,7 +45,7 @@ export async function createHttpServer(opts: HttpOptions): Promise<FastifyInstan
   const app = Fastify({
     loggerInstance: opts.logger,
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
-    trustProxy: true,
+    trustProxy: opts.trustProxy ?? false,
     requestIdHeader: false,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
