@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     include: areas.flatMap((a) => [`${a}/**/*.test.ts`, `${a}/**/*.test.tsx`]),
     exclude: ['**/node_modules/**', '**/dist/**', '**/.git/**'],
+    reporters: ['default', './packages/testkit/src/summary-reporter.ts'],
     pool: 'forks',
     // The machine has 2 cores.
     maxWorkers: 2,
