@@ -1,8 +1,7 @@
-import type { Address, Role, Store } from '../api/client';
+import type { Address, Store } from '../api/client';
 import { countryName } from '../ui/locale-options';
 
-const ROLE_LABELS: Record<Role, string> = { owner: 'Owner', admin: 'Admin', manager: 'Manager', cashier: 'Cashier' };
-export const roleLabel = (role: string) => ROLE_LABELS[role as Role] ?? role;
+export { roleLabel } from '../ui/role-label';
 
 export function formatAddress(a: Address | null | undefined): string {
   if (!a) return '';

@@ -11,10 +11,36 @@ import { formatDate } from './labels';
 export function RegistersPanel({ store }: { store: Store }) {
   const { api, can } = useAdmin();
   const registers = useAsync(() => listAll((cursor) => api.listRegisters(store.id, cursor)), [api, store.id]);
+  const [unlocking, setUnlocking] = useState<string | null>(null);
+  const [unlocked, setUnlocked] = useState<string | null>(null);
+  const [unlockError, setUnlockError] = useState<unknown>(null);
+  const canUnlock = can('users.pin_manage');
+
+  // The API does not say whether a pad is locked, so the button is always there; unlocking an
+  // unlocked pad is harmless.
+  async function unlockPin(r: Register) {
+    setUnlocking(r.id);
+    setUnlocked(null);
+    setUnlockError(null);
+    try {
+      await api.unlockRegisterPin(r.id);
+      setUnlocked(`The PIN pad of ${r.name} is unlocked. Cashiers can enter their PIN there again.`);
+    } catch (err) {
+      setUnlockError(err);
+    } finally {
+      setUnlocking(null);
+    }
+  }
 
   return (
     <section className="panel" aria-labelledby="registers-heading">
       <h2 id="registers-heading">Registers</h2>
+      {unlocked && (
+        <p className="alert alert--success" role="status">
+          {unlocked}
+        </p>
+      )}
+      <ProblemAlert error={unlockError} />
       {registers.status === 'loading' && <Loading label="Loading registers…" />}
       {registers.status === 'error' && <LoadError error={registers.error} onRetry={registers.reload} />}
       {registers.status === 'ready' &&
@@ -25,7 +51,20 @@ export function RegistersPanel({ store }: { store: Store }) {
             {registers.data.map((r) => (
               <li key={r.id} className="register-list__item">
                 <span className="register-list__name">{r.name}</span>
-                <span className="muted">Added {formatDate(r.created_at)}</span>
+                <span className="register-list__side">
+                  <span className="muted">Added {formatDate(r.created_at)}</span>
+                  {canUnlock && (
+                    <button
+                      type="button"
+                      className="button button--secondary button--small"
+                      aria-label={`Unlock PIN pad for ${r.name}`}
+                      onClick={() => unlockPin(r)}
+                      disabled={unlocking === r.id}
+                    >
+                      {unlocking === r.id ? 'Unlocking…' : 'Unlock PIN pad'}
+                    </button>
+                  )}
+                </span>
               </li>
             ))}
           </ul>

@@ -32,6 +32,8 @@ export type Page<T> = { data: T[]; next_cursor: string | null };
 export type TokenResponse = { access_token: string; refresh_token: string; expires_in: number; user: SessionUser };
 export type SignupResponse = TokenResponse & { tenant: TenantDto; store?: StoreDto; register?: RegisterDto };
 export type PinSession = { access_token: string; expires_in: number; user: SessionUser };
+/** Someone who can switch in with a PIN at a store: a name tile on the till. */
+export type Cashier = Pick<UserDto, 'id' | 'name' | 'role'> & { pin_locked: boolean };
 
 export type Problem = {
   type: string;
@@ -221,8 +223,15 @@ export function createApi(auth: AuthSource) {
     setUserPin: (userId: string, pin: string, key: string) => post<void>(`/users/${id(userId)}/pin`, { pin }, key),
     unlockUserPin: (userId: string, key: string) => post<void>(`/users/${id(userId)}/pin/unlock`, {}, key),
 
-    /** Switches the cashier on a paired register; called with the pairing user's token. */
-    pinSignIn: (body: { store_id: string; register_id: string; pin: string }) =>
+    unlockRegisterPin: (registerId: string) => post<void>(`/registers/${id(registerId)}/pin/unlock`, {}),
+
+    /** The till's name tiles; called with the pairing user's token. */
+    listCashiers: (storeId: string) => get<{ data: Cashier[] }>(`/stores/${id(storeId)}/cashiers`),
+    /**
+     * Switches the cashier on a paired register; called with the pairing user's token. With
+     * `user_id` (a tapped name) wrong PINs count against that person, without it against the register.
+     */
+    pinSignIn: (body: { store_id: string; register_id: string; pin: string; user_id?: string }) =>
       post<PinSession>('/auth/pin', body),
   };
 }

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { Avatar } from '../ui/avatar';
 import type { CashierSession } from './pos-app';
 import type { Pairing } from './pairing-store';
 
@@ -8,9 +9,7 @@ export function CashierScreen({ cashier, pairing, onSwitch, onUnpair }: { cashie
 
   return (
     <section className="pos-card pos-card--center">
-      <div className="cashier__avatar" aria-hidden="true">
-        {initials(cashier.user.name)}
-      </div>
+      <Avatar name={cashier.user.name} className="avatar cashier__avatar" />
       <h1 id="cashier-heading" ref={heading} tabIndex={-1}>
         {cashier.user.name} is signed in on {pairing.register_name}
       </h1>
@@ -27,11 +26,3 @@ export function CashierScreen({ cashier, pairing, onSwitch, onUnpair }: { cashie
   );
 }
 
-function initials(name: string): string {
-  return name
-    .split(/\s+/)
-    .filter(Boolean)
-    .slice(0, 2)
-    .map((p) => p[0]!.toUpperCase())
-    .join('');
-}

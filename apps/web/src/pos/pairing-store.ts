@@ -4,6 +4,7 @@ import { useSyncExternalStore } from 'react';
 import type { SessionUser } from '../api/client';
 import { authFor, isTokens, registerTokenSlot, revoke, type TokenSlot, type Tokens } from '../auth/credentials';
 import { isObject, storedValue } from '../auth/stored-value';
+import { forgetCashiers } from './cashiers-store';
 
 export type Pairing = {
   store_id: string;
@@ -32,6 +33,7 @@ export const pairingSlot: TokenSlot = {
     const p = store.get();
     if (p) endedNotice = `The pairing of ${p.register_name} ended (its sign-in expired or was revoked). Pair the device again.`;
     store.set(null);
+    forgetCashiers();
   },
 };
 registerTokenSlot(pairingSlot);
@@ -57,5 +59,6 @@ export function takeEndedNotice(): string | null {
 export async function unpair(otherHolder: TokenSlot): Promise<void> {
   const p = store.get();
   store.set(null);
+  forgetCashiers();
   if (p) await revoke(p.tokens, [otherHolder]);
 }

@@ -5,8 +5,8 @@ import { ConfirmDialog } from '../ui/dialog';
 import { CashierScreen } from './cashier-screen';
 import { PairingSetup } from './pairing-setup';
 import { unpair, usePairing, type Pairing } from './pairing-store';
-import { PinPadScreen } from './pin-pad-screen';
 import { PosLayout } from './pos-layout';
+import { SwitchCashier } from './switch-cashier';
 import './pos.css';
 
 /** The cashier's session lives in memory only: a reload of a shared till asks for a PIN again. */
@@ -58,7 +58,7 @@ function Paired({ pairing, cashier, setCashier }: { pairing: Pairing; cashier: C
       {cashier ? (
         <CashierScreen cashier={cashier} pairing={pairing} onSwitch={() => setCashier(null)} onUnpair={askUnpair} />
       ) : (
-        <PinPadScreen
+        <SwitchCashier
           pairing={pairing}
           onSignedIn={(s) => setCashier({ user: s.user, access_token: s.access_token, expires_at: Date.now() + s.expires_in * 1000 })}
         />
