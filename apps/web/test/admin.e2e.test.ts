@@ -1,32 +1,22 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { hasChromium, launchChromium } from '@novapos/testkit';
-import { DEFAULT_WEB_DIST, DEMO, REPO_ROOT, seedDemo } from '@novapos/server';
-import { startTestApp, type TestApp } from '@novapos/server/testing';
-
-const ARTIFACTS = join(REPO_ROOT, '.test-artifacts');
+import type { Page } from 'playwright-core';
+import { hasChromium } from '@novapos/testkit';
+import { DEMO } from '@novapos/server';
+import type { TestApp } from '@novapos/server/testing';
+import { ARTIFACTS, startBrowserApp, type BrowserApp } from './harness.ts';
 
 describe.skipIf(!hasChromium())('admin portal in Chromium', () => {
+  let env: BrowserApp;
   let t: TestApp;
   let url: string;
-  let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    if (!existsSync(join(DEFAULT_WEB_DIST, 'index.html'))) throw new Error('apps/web is not built: run npm run build (npm test does)');
-    mkdirSync(ARTIFACTS, { recursive: true });
-    t = await startTestApp('pglite');
-    await seedDemo(t.app);
-    url = (await t.app.start()).url!;
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1024, height: 768 } })).newPage();
+    env = await startBrowserApp();
+    ({ t, url, page } = env);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(async () => env?.close());
 
   it('signs the owner in through the login page and shows the stores', async () => {
     await page.goto(`${url}/admin`);

@@ -1,36 +1,24 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { hasChromium, launchChromium } from '@novapos/testkit';
-import { DEFAULT_WEB_DIST, DEMO, REPO_ROOT, seedDemo } from '@novapos/server';
-import { startTestApp, type TestApp } from '@novapos/server/testing';
-
-const ARTIFACTS = join(REPO_ROOT, '.test-artifacts');
+import type { BrowserContext, Page } from 'playwright-core';
+import { hasChromium } from '@novapos/testkit';
+import { DEMO } from '@novapos/server';
+import { ARTIFACTS, startBrowserApp, type BrowserApp } from './harness.ts';
 const manager = DEMO.users[2];
 const casey = DEMO.users[3];
 
 describe.skipIf(!hasChromium())('till sign-in and the offline app shell in Chromium', () => {
-  let t: TestApp;
+  let env: BrowserApp;
   let url: string;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
 
   beforeAll(async () => {
-    if (!existsSync(join(DEFAULT_WEB_DIST, 'index.html'))) throw new Error('apps/web is not built: run npm run build (npm test does)');
-    mkdirSync(ARTIFACTS, { recursive: true });
-    t = await startTestApp('pglite');
-    await seedDemo(t.app);
-    url = (await t.app.start()).url!;
-    browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
-    page = await context.newPage();
+    env = await startBrowserApp();
+    ({ url, page } = env);
+    context = page.context();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(async () => env?.close());
 
   it('pairs a register as a manager and switches a cashier in with a PIN', async () => {
     await page.goto(`${url}/pos`);

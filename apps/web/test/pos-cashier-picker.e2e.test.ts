@@ -1,19 +1,15 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { hasChromium, launchChromium } from '@novapos/testkit';
-import { DEFAULT_WEB_DIST, DEMO, REPO_ROOT, seedDemo } from '@novapos/server';
-import { startTestApp, type TestApp } from '@novapos/server/testing';
-
-const ARTIFACTS = join(REPO_ROOT, '.test-artifacts');
+import type { Page } from 'playwright-core';
+import { hasChromium } from '@novapos/testkit';
+import { DEMO } from '@novapos/server';
+import { ARTIFACTS, startBrowserApp, type BrowserApp } from './harness.ts';
 const manager = DEMO.users[2];
 const [casey, jordan] = [DEMO.users[3], DEMO.users[4]];
 
 describe.skipIf(!hasChromium())('till cashier picker in Chromium', () => {
-  let t: TestApp;
+  let env: BrowserApp;
   let url: string;
-  let browser: Browser;
   let page: Page;
 
   const pinField = () => page.getByLabel('PIN', { exact: true });
@@ -25,18 +21,10 @@ describe.skipIf(!hasChromium())('till cashier picker in Chromium', () => {
   }
 
   beforeAll(async () => {
-    if (!existsSync(join(DEFAULT_WEB_DIST, 'index.html'))) throw new Error('apps/web is not built: run npm run build (npm test does)');
-    mkdirSync(ARTIFACTS, { recursive: true });
-    t = await startTestApp('pglite');
-    await seedDemo(t.app);
-    url = (await t.app.start()).url!;
-    browser = await launchChromium();
-    page = await (await browser.newContext({ viewport: { width: 1024, height: 768 } })).newPage();
+    env = await startBrowserApp();
+    ({ url, page } = env);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  afterAll(async () => env?.close());
 
   it('shows the people who can switch in at the paired store', async () => {
     await page.goto(`${url}/pos`);
@@ -100,7 +88,7 @@ describe.skipIf(!hasChromium())('till cashier picker in Chromium', () => {
   });
 
   it('lets a manager unlock a register PIN pad from the store page', async () => {
-    const admin = await (await browser.newContext({ viewport: { width: 1024, height: 768 } })).newPage();
+    const admin = await env.newPage();
     await admin.goto(`${url}/login`);
     await admin.getByLabel('Email').fill(manager.email);
     await admin.getByLabel('Password').fill(manager.password);
