@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { createCatalogModule, type CatalogModule } from '@novapos/catalog';
 import { createIdentityModule, type IdentityModule } from '@novapos/identity';
+import { createInventoryModule, type InventoryModule } from '@novapos/inventory';
 import {
   createEventBus,
   createHttpServer,
@@ -25,6 +27,7 @@ import {
   type Kernel,
   type Metrics,
   type MigrationSource,
+  type NovaModule,
 } from '@novapos/platform';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
@@ -33,6 +36,8 @@ export const DEFAULT_WEB_DIST = join(REPO_ROOT, 'apps/web/dist');
 /** Every module, in migration order. */
 export interface Modules {
   identity: IdentityModule;
+  catalog: CatalogModule;
+  inventory: InventoryModule;
 }
 
 export interface NovaPos {
@@ -69,8 +74,13 @@ export async function createNovaPos(config: Config, opts: CreateOptions = {}): P
     pgliteDir: config.databaseUrl ? undefined : (config.pgliteDir ?? join(config.dataDir, 'db')),
     poolSize: config.poolSize,
   });
-  const modules: Modules = { identity: createIdentityModule({ masterKey: config.masterKey, clock, log }) };
-  const migrations = [platformMigrations, modules.identity.migrations];
+  const identity = createIdentityModule({ masterKey: config.masterKey, clock, log });
+  const catalog = createCatalogModule({ clock, log });
+  const inventory = createInventoryModule({ catalog: catalog.service, clock, log });
+  const modules: Modules = { identity, catalog, inventory };
+  // migration order: a module's migrations may reference the modules listed before it
+  const all: NovaModule[] = [identity, catalog, inventory];
+  const migrations = [platformMigrations, ...all.map((m) => m.migrations)];
   if (opts.migrate !== false) await migrate(database, migrations, (m) => log.info(m));
 
   const metrics = createMetrics();
@@ -106,7 +116,10 @@ export async function createNovaPos(config: Config, opts: CreateOptions = {}): P
       return true;
     },
   });
-  registerRoutes(http, kernel, modules.identity.routes(kernel));
+  for (const m of all) {
+    registerRoutes(http, kernel, m.routes(kernel));
+    for (const c of m.consumers?.() ?? []) bus.subscribe(c);
+  }
   if (hasWeb) {
     await http.register(fastifyStatic, {
       root: webDist,

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { FastifyRequest } from 'fastify';
-import { AppError, type Clock, type Kernel, type MigrationSource, type Principal, type Trx } from '@novapos/platform';
+import { AppError, type Clock, type Kernel, type MigrationSource, type NovaModule, type Principal, type Trx } from '@novapos/platform';
 import type { Logger } from 'pino';
 import { identityRoutes } from './identity.routes.ts';
 import * as svc from './identity.service.ts';
@@ -16,7 +16,7 @@ export const identityMigrations: MigrationSource = {
   dir: fileURLToPath(new URL('../migrations', import.meta.url)),
 };
 
-export interface IdentityModule {
+export interface IdentityModule extends NovaModule {
   migrations: MigrationSource;
   routes(kernel: Kernel): ReturnType<typeof identityRoutes>;
   authenticate(req: FastifyRequest): Promise<Principal | null>;
@@ -30,6 +30,7 @@ export interface IdentityModule {
 export function createIdentityModule(opts: { masterKey: Buffer; clock: Clock; log: Logger }): IdentityModule {
   const deps: svc.IdentityDeps = { keys: deriveKeys(opts.masterKey), clock: opts.clock, log: opts.log };
   return {
+    name: 'identity',
     migrations: identityMigrations,
     routes: (kernel) => identityRoutes(kernel, deps),
     async authenticate(req) {

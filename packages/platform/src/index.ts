@@ -9,6 +9,7 @@ export * from './db/migrator.ts';
 export * from './events/types.ts';
 export * from './events/outbox.ts';
 export * from './events/bus.ts';
+export * from './module.ts';
 export * from './http/kernel.ts';
 export * from './http/route.ts';
 export * from './http/problem.ts';

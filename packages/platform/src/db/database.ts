@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
@@ -66,7 +67,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   }
   const dir = opts.pgliteDir && opts.pgliteDir !== 'memory://' ? opts.pgliteDir : undefined;
   if (dir) mkdirSync(dir, { recursive: true });
-  const lite = await PGlite.create(dir ? { dataDir: dir } : {});
+  // pg_trgm: fuzzy product search; Debian's PostgreSQL ships it in the server package
+  const lite = await PGlite.create({ ...(dir ? { dataDir: dir } : {}), extensions: { pg_trgm } });
   // PGlite has one session: a pool of one makes transactions run one after another, never
   // interleaved (kysely-pglite interleaves them; see stack notes).
   const pool = new pg.Pool({ ...createPgConfig(lite), max: 1 } as pg.PoolConfig);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { APP_ROLE, type Database, type Db } from './database.ts';
@@ -26,6 +26,7 @@ export class MigrationError extends Error {
 const FILE_RE = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 
 export function readMigrations(source: MigrationSource): MigrationFile[] {
+  if (!existsSync(source.dir)) return [];
   const files = readdirSync(source.dir).filter((f) => f.endsWith('.sql')).toSorted();
   const out: MigrationFile[] = [];
   for (const f of files) {
@@ -110,7 +111,7 @@ export async function migrate(database: Database, sources: MigrationSource[], lo
         log(`applied ${file.module}/${file.name}`);
       }
     }
-    await grantSchema(admin, source.schema);
+    if (files.length > 0) await grantSchema(admin, source.schema);
   }
   const login = await database.loginRole();
   const owner = (await sql<{ r: string }>`select current_user as r`.execute(admin)).rows[0]!.r;
