@@ -63,7 +63,31 @@ export async function signAccess(keys: Keys, claims: AccessClaims, ttlSeconds: n
     .sign(keys.jwt);
 }
 
+/**
+ * Tokens already verified, with their expiry: a till sends the same token on every request, and
+ * HMAC verification through WebCrypto is a sizeable share of a cheap request. Bounded; entries
+ * are only trusted until the token's own `exp`.
+ */
+const verifiedByKey = new WeakMap<Keys, Map<string, { claims: AccessClaims; exp: number }>>();
+const VERIFIED_MAX = 10_000;
+
 export async function verifyAccess(keys: Keys, token: string, now: Date): Promise<AccessClaims> {
+  let verified = verifiedByKey.get(keys);
+  if (!verified) verifiedByKey.set(keys, (verified = new Map()));
+  const hit = verified.get(token);
+  if (hit && hit.exp > now.getTime() / 1000) return hit.claims;
+  const claims = await verifyAccessUncached(keys, token, now);
+  if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
+  verified.set(token, { claims, exp: expOf(token) });
+  return claims;
+}
+
+function expOf(token: string): number {
+  const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { exp: number };
+  return payload.exp;
+}
+
+async function verifyAccessUncached(keys: Keys, token: string, now: Date): Promise<AccessClaims> {
   try {
     const { payload } = await jwtVerify(token, keys.jwt, {
       algorithms: [ALG],
