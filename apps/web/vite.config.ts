@@ -31,6 +31,9 @@ export default defineConfig({
       workbox: {
         // Every route chunk is precached so /pos and /admin open with the network off.
         globPatterns: ['**/*.{js,css,html,svg,webmanifest}'],
+        // Except the label sheet: its barcode renderer is most of the app's weight, and printing
+        // labels needs the catalog online anyway, so tills should not download it on install.
+        globIgnores: ['**/labels.page-*.js'],
         navigateFallback: 'index.html',
         navigateFallbackDenylist: [/^\/api\//],
         cleanupOutdatedCaches: true,

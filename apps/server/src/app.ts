@@ -75,8 +75,8 @@ export async function createNovaPos(config: Config, opts: CreateOptions = {}): P
     poolSize: config.poolSize,
   });
   const identity = createIdentityModule({ masterKey: config.masterKey, clock, log });
-  const catalog = createCatalogModule({ clock, log });
-  const inventory = createInventoryModule({ catalog: catalog.service, clock, log });
+  const catalog = createCatalogModule({ clock, log, stores: identity.stores });
+  const inventory = createInventoryModule({ catalog: catalog.service, stores: identity.stores, clock, log });
   const modules: Modules = { identity, catalog, inventory };
   // migration order: a module's migrations may reference the modules listed before it
   const all: NovaModule[] = [identity, catalog, inventory];

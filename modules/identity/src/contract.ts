@@ -15,14 +15,25 @@ export const PERMISSIONS = [
   'users.pin_manage',
   'pos.pair',
   'pos.use',
+  'inventory.read',
+  'inventory.adjust',
+  'inventory.transfer',
+  'inventory.receive',
+  'inventory.count',
+  'catalog.read',
+  'catalog.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   owner: PERMISSIONS,
   admin: PERMISSIONS.filter((p) => p !== 'tenant.manage'),
-  manager: ['stores.read', 'registers.read', 'users.read', 'users.manage', 'users.pin_manage', 'pos.pair', 'pos.use'],
-  cashier: ['stores.read', 'registers.read', 'pos.use'],
+  manager: [
+    'stores.read', 'registers.read', 'users.read', 'users.manage', 'users.pin_manage', 'pos.pair', 'pos.use',
+    'inventory.read', 'inventory.adjust', 'inventory.transfer', 'inventory.receive', 'inventory.count',
+    'catalog.read', 'catalog.manage',
+  ],
+  cashier: ['stores.read', 'registers.read', 'pos.use', 'inventory.read', 'catalog.read'],
 };
 
 export const ROLE_RANK: Record<Role, number> = { owner: 4, admin: 3, manager: 2, cashier: 1 };

@@ -334,6 +334,12 @@ export async function listStores(ctx: Ctx, page: { limit: number; cursor?: strin
   return toPage(await q.execute(), page.limit, toStore, (r) => [r.number]);
 }
 
+export async function existingStoreIds(ctx: Ctx, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await t(ctx.trx).selectFrom('identity.stores').select('id').where('id', 'in', [...new Set(ids)]).execute();
+  return rows.map((r) => r.id);
+}
+
 export async function getStore(ctx: Ctx, id: string): Promise<StoreDto> {
   if (!canReachStore(ctx.actor, id)) throw notFound('Store');
   const row = await t(ctx.trx).selectFrom('identity.stores').selectAll().where('id', '=', id).executeTakeFirst();

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { FastifyRequest } from 'fastify';
-import { AppError, type Clock, type Kernel, type MigrationSource, type NovaModule, type Principal, type Trx } from '@novapos/platform';
+import { AppError, type Clock, type Ctx, type Kernel, type MigrationSource, type NovaModule, type Principal, type Trx } from '@novapos/platform';
 import type { Logger } from 'pino';
 import { identityRoutes } from './identity.routes.ts';
 import * as svc from './identity.service.ts';
@@ -16,7 +16,14 @@ export const identityMigrations: MigrationSource = {
   dir: fileURLToPath(new URL('../migrations', import.meta.url)),
 };
 
+/** What other modules may ask identity about stores. */
+export interface StoresApi {
+  /** The ids among `ids` that are stores of the caller's tenant. */
+  existingStoreIds(ctx: Ctx, ids: readonly string[]): Promise<string[]>;
+}
+
 export interface IdentityModule extends NovaModule {
+  stores: StoresApi;
   migrations: MigrationSource;
   routes(kernel: Kernel): ReturnType<typeof identityRoutes>;
   authenticate(req: FastifyRequest): Promise<Principal | null>;
@@ -53,6 +60,7 @@ export function createIdentityModule(opts: { masterKey: Buffer; clock: Clock; lo
       return actor;
     },
     signup: (trx, body) => svc.signup(trx, deps, body),
+    stores: { existingStoreIds: (ctx, ids) => svc.existingStoreIds(ctx, ids) },
     service: svc,
     deps,
   };

@@ -1,1 +1,3 @@
 export * from './money.ts';
+export * from './tax.ts';
+export * from './barcode.ts';

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { ApiError, createApi, type Me } from '../api/client';
 import { rememberMe, sessionAuth, useSession } from '../auth/session';
@@ -11,6 +11,10 @@ import { StoresPage } from './stores.page';
 import { UserNewPage } from './user-new.page';
 import { UsersPage } from './users.page';
 import './admin.css';
+
+// Catalog and inventory screens are chunks of their own, fetched when first opened.
+const CatalogRoutes = lazy(() => import('./catalog/catalog-routes'));
+const InventoryRoutes = lazy(() => import('./inventory/inventory-routes'));
 
 export default function AdminApp() {
   const session = useSession();
@@ -70,6 +74,22 @@ function AdminSession({ cachedMe }: { cachedMe: Me | undefined }) {
           <Route path="stores/:storeId" element={<StorePage />} />
           <Route path="users" element={<UsersPage />} />
           <Route path="users/new" element={<UserNewPage />} />
+          <Route
+            path="catalog/*"
+            element={
+              <Suspense fallback={<Loading />}>
+                <CatalogRoutes />
+              </Suspense>
+            }
+          />
+          <Route
+            path="inventory/*"
+            element={
+              <Suspense fallback={<Loading />}>
+                <InventoryRoutes />
+              </Suspense>
+            }
+          />
           <Route path="*" element={<Navigate to="stores" replace />} />
         </Routes>
       </AdminLayout>

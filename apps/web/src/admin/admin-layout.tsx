@@ -5,6 +5,33 @@ import { Brand } from '../ui/brand';
 import { useAdmin } from './admin-context';
 import { roleLabel } from './labels';
 
+// The catalog and inventory areas each have their own row of pages under the main navigation.
+const SECTIONS = [
+  {
+    label: 'Catalog',
+    base: '/admin/catalog',
+    permission: 'catalog.read',
+    links: [
+      { to: '/admin/catalog/products', label: 'Products', permission: 'catalog.read' },
+      { to: '/admin/catalog/categories', label: 'Categories', permission: 'catalog.read' },
+      { to: '/admin/catalog/tax', label: 'Tax', permission: 'catalog.read' },
+      { to: '/admin/catalog/labels', label: 'Labels', permission: 'catalog.read' },
+      { to: '/admin/catalog/import-export', label: 'Import/Export', permission: 'catalog.read' },
+    ],
+  },
+  {
+    label: 'Inventory',
+    base: '/admin/inventory',
+    permission: 'inventory.read',
+    links: [
+      { to: '/admin/inventory/stock', label: 'Stock', permission: 'inventory.read' },
+      { to: '/admin/inventory/transfers', label: 'Transfers', permission: 'inventory.read' },
+      { to: '/admin/inventory/receiving', label: 'Receiving', permission: 'inventory.read' },
+      { to: '/admin/inventory/counts', label: 'Counts', permission: 'inventory.read' },
+    ],
+  },
+] as const;
+
 export function AdminLayout({ children }: { children: ReactNode }) {
   const { me, can, offline, reloadMe } = useAdmin();
   const navigate = useNavigate();
@@ -12,6 +39,7 @@ export function AdminLayout({ children }: { children: ReactNode }) {
   const mainRef = useRef<HTMLElement>(null);
   const firstRender = useRef(true);
   const [signingOut, setSigningOut] = useState(false);
+  const section = SECTIONS.find((s) => pathname.startsWith(s.base) && can(s.permission));
 
   // After client-side navigation, move focus to the new page's heading so screen readers announce it.
   useEffect(() => {
@@ -41,6 +69,16 @@ export function AdminLayout({ children }: { children: ReactNode }) {
         <nav className="admin__nav" aria-label="Back office">
           <NavLink to="/admin/stores">Stores</NavLink>
           {can('users.read') && <NavLink to="/admin/users">Users</NavLink>}
+          {SECTIONS.filter((s) => can(s.permission)).map((s) => (
+            <Link
+              key={s.base}
+              to={s.links[0].to}
+              className={pathname.startsWith(s.base) ? 'active' : undefined}
+              aria-current={pathname.startsWith(s.base) ? 'true' : undefined}
+            >
+              {s.label}
+            </Link>
+          ))}
           {(can('pos.pair') || can('pos.use')) && <Link to="/pos">Point of sale</Link>}
         </nav>
         <div className="admin__account">
@@ -60,6 +98,17 @@ export function AdminLayout({ children }: { children: ReactNode }) {
             Retry
           </button>
         </div>
+      )}
+      {section && (
+        <nav className="admin__subnav" aria-label={section.label}>
+          {section.links
+            .filter((l) => can(l.permission))
+            .map((l) => (
+              <NavLink key={l.to} to={l.to}>
+                {l.label}
+              </NavLink>
+            ))}
+        </nav>
       )}
       <main id="main" ref={mainRef} className="admin__main" tabIndex={-1}>
         {children}

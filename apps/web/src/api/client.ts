@@ -99,8 +99,8 @@ const signedOut: Problem = {
   code: 'signed_out',
 };
 
-type Call = {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type Call = {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   body?: unknown;
   idempotencyKey?: string;
@@ -143,7 +143,8 @@ async function problemOf(res: Response): Promise<Problem> {
   return { type: 'about:blank', title, status: res.status, detail: `The server answered ${res.status} ${title}.`, code: 'http_error' };
 }
 
-async function request<T>(call: Call): Promise<T> {
+/** One call to /api/v1 (renews the token once on a 401); the typed clients are built on it. */
+export async function request<T>(call: Call): Promise<T> {
   let token = call.bearer;
   if (call.auth) {
     token = (await call.auth.accessToken()) ?? undefined;
@@ -163,7 +164,7 @@ async function request<T>(call: Call): Promise<T> {
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
-function query(params: Record<string, string | number | null | undefined>): string {
+export function query(params: Record<string, string | number | null | undefined>): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== null && v !== undefined && v !== '') q.set(k, String(v));
   const s = q.toString();

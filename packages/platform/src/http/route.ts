@@ -136,7 +136,8 @@ function registerRoute(app: FastifyInstance, kernel: Kernel, def: AnyRouteDef): 
         return send(reply, successStatus, out, false);
       }
 
-      const hash = key ? requestHash(def.method, path, req.body) : '';
+      // the query is part of the request: the same key with ?dry_run=true and without it must differ
+      const hash = key ? requestHash(def.method, req.url, req.body) : '';
       const result = await kernel.database.db.transaction().execute(async (trx) => {
         await scopeToTenant(trx, scope);
         let actor = principal?.actor ?? anonymous;
