@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { createCatalogModule, type CatalogModule } from '@novapos/catalog';
 import { createIdentityModule, type IdentityModule } from '@novapos/identity';
 import { createInventoryModule, type InventoryModule } from '@novapos/inventory';
+import { CSV_CONTENT_TYPE, createCatalogImportFlow, type CatalogImportFlow } from '@novapos/flow-catalog-import';
 import {
   createEventBus,
   createHttpServer,
@@ -40,6 +41,11 @@ export interface Modules {
   inventory: InventoryModule;
 }
 
+/** Processes across modules (flows/). */
+export interface Flows {
+  catalogImport: CatalogImportFlow;
+}
+
 export interface NovaPos {
   config: Config;
   log: Logger;
@@ -47,11 +53,14 @@ export interface NovaPos {
   metrics: Metrics;
   bus: EventBus;
   modules: Modules;
+  flows: Flows;
   kernel: Kernel;
   http: FastifyInstance;
   migrations: MigrationSource[];
   /** Starts what the role asks for: the HTTP listener (api) and/or the relay and timers (worker). */
   start(): Promise<{ url: string | null }>;
+  /** Runs after close() (e.g. stopping a payment sandbox started beside the server). */
+  onClose(fn: () => Promise<void>): void;
   close(): Promise<void>;
 }
 
@@ -120,6 +129,26 @@ export async function createNovaPos(config: Config, opts: CreateOptions = {}): P
     registerRoutes(http, kernel, m.routes(kernel));
     for (const c of m.consumers?.() ?? []) bus.subscribe(c);
   }
+  const flows: Flows = {
+    catalogImport: createCatalogImportFlow({
+      catalog: catalog.operations,
+      inventory: inventory.service,
+      async stores(ctx) {
+        const out: { id: string; name: string }[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await identity.service.listStores(ctx, { limit: 200, ...(cursor ? { cursor } : {}) });
+          out.push(...page.data.map((s) => ({ id: s.id, name: s.name })));
+          cursor = page.next_cursor ?? undefined;
+        } while (cursor);
+        return out;
+      },
+      currency: async (ctx) => (await identity.service.me(ctx)).tenant.currency,
+    }),
+  };
+  // The import route reads CSV bodies as a stream, after authentication, within its own size limit.
+  http.addContentTypeParser(CSV_CONTENT_TYPE, (_req, payload, done) => done(null, payload));
+  registerRoutes(http, kernel, flows.catalogImport.routes(kernel));
   if (hasWeb) {
     await http.register(fastifyStatic, {
       root: webDist,
@@ -150,6 +179,7 @@ export async function createNovaPos(config: Config, opts: CreateOptions = {}): P
   };
 
   let closed = false;
+  const closeHooks: (() => Promise<void>)[] = [];
   return {
     config,
     log,
@@ -157,6 +187,7 @@ export async function createNovaPos(config: Config, opts: CreateOptions = {}): P
     metrics,
     bus,
     modules,
+    flows,
     kernel,
     http,
     migrations,
@@ -174,6 +205,9 @@ export async function createNovaPos(config: Config, opts: CreateOptions = {}): P
       }
       return { url };
     },
+    onClose(fn) {
+      closeHooks.push(fn);
+    },
     async close() {
       if (closed) return;
       closed = true;
@@ -181,6 +215,7 @@ export async function createNovaPos(config: Config, opts: CreateOptions = {}): P
       await http.close();
       await bus.stop();
       await database.close();
+      for (const fn of closeHooks) await fn();
     },
   };
 }

@@ -1,17 +1,39 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
-import { loadConfig, type Config } from '@novapos/platform';
-import { SignupBody } from '@novapos/identity';
+import { loadConfig, serviceCtx, tenantTx, type Config } from '@novapos/platform';
+import { SignupBody, loginByEmail } from '@novapos/identity';
+import { ImportRejected, type ImportResult } from '@novapos/flow-catalog-import';
 import { REPO_ROOT, createNovaPos, type NovaPos } from './app.ts';
-import { demoExists, demoLoginsText, isEmpty, seedDemo } from './seed.ts';
+import { DEMO, demoExists, demoLoginsText, isEmpty, seedDemo } from './seed.ts';
 
 const program = new Command('novapos').description('NovaPOS retail point of sale');
 
 function config(role?: string): Config {
   return loadConfig(process.env, role ? { role: role as Config['role'] } : {});
+}
+
+/**
+ * In development the payment sandbox runs beside the server (SANDBOX_PORT, default 3001) unless a
+ * processor is configured: the server talks to it over HTTP as it would to a real processor.
+ */
+async function withSandbox(cfg: Config): Promise<{ config: Config; close(): Promise<void> }> {
+  if (cfg.processorUrl || cfg.sandboxPort === null || cfg.role === 'worker') return { config: cfg, close: async () => undefined };
+  const { startSandbox } = await import('@novapos/sandbox');
+  const publicUrl = cfg.publicUrl ?? `http://localhost:${cfg.port}`;
+  const sandbox = await startSandbox({
+    port: cfg.sandboxPort,
+    host: cfg.host,
+    publicUrl: `http://localhost:${cfg.sandboxPort}`,
+    secretKey: cfg.processorSecretKey,
+    publishableKey: cfg.processorPublishableKey,
+    webhookSecret: cfg.processorWebhookSecret,
+    webhookUrl: `${publicUrl}/api/v1/webhooks/sandbox`,
+  });
+  console.log(`Payment sandbox (test cards, crypto checkout) at http://localhost:${sandbox.port}`);
+  return { config: { ...cfg, processorUrl: sandbox.url, publicUrl }, close: () => sandbox.close() };
 }
 
 function runUntilSignal(app: NovaPos): void {
@@ -68,7 +90,9 @@ program
   .description('run the API, web app and workers')
   .addOption(new Option('--role <role>', 'what this replica runs').choices(['api', 'worker', 'all']).default('all'))
   .action(async (o: { role: string }) => {
-    const app = await createNovaPos(config(o.role));
+    const sandbox = await withSandbox(config(o.role));
+    const app = await createNovaPos(sandbox.config);
+    app.onClose(() => sandbox.close());
     runUntilSignal(app);
     const { url } = await app.start();
     if (url) app.log.info(`NovaPOS listening at ${url}`);
@@ -79,7 +103,9 @@ program
   .description('build if needed, migrate, seed the demo business when empty, and serve (npm start)')
   .action(async () => {
     buildWebIfNeeded();
-    const app = await createNovaPos(config());
+    const sandbox = await withSandbox(config());
+    const app = await createNovaPos(sandbox.config);
+    app.onClose(() => sandbox.close());
     runUntilSignal(app);
     if (await isEmpty(app)) await seedWithProgress(app);
     const { url } = await app.start();
@@ -141,6 +167,71 @@ tenant
     } catch (err) {
       console.error((err as Error).message);
       process.exitCode = 1;
+    } finally {
+      await app.close();
+    }
+  });
+
+/**
+ * `novapos import products FILE`: the same check and import as POST /api/v1/imports/products, as
+ * the business's user with that e-mail, with a progress bar. Exit 0 when imported (or valid, with
+ * --dry-run), 1 with the report when the file has problems (nothing imported), 2 for bad usage.
+ */
+async function importProducts(app: NovaPos, file: string, o: { tenantEmail?: string; dryRun?: boolean }): Promise<number> {
+  const email = o.tenantEmail ?? DEMO.users[0].email;
+  const login = await loginByEmail(app.database.db, email);
+  if (!login) {
+    console.error(`No user has the e-mail ${email}: pass --tenant-email with a login of the business to import into.`);
+    return 2;
+  }
+  const flow = app.flows.catalogImport;
+  const bar = new cliProgress.SingleBar({ format: '{phase} [{bar}] {percentage}% | {value}/{total} {unit}', hideCursor: true }, cliProgress.Presets.shades_classic);
+  bar.start(statSync(file).size, 0, { phase: 'Reading  ', unit: 'bytes' });
+  let result: ImportResult;
+  try {
+    const csv = await flow.read(createReadStream(file), { maxBytes: Number.MAX_SAFE_INTEGER, onBytes: (n) => bar.update(n) });
+    bar.setTotal(Math.max(1, csv.rows.length));
+    bar.update(0, { phase: o.dryRun ? 'Checking ' : 'Importing', unit: 'rows' });
+    result = await tenantTx(app.database.db, login.tenant_id, async (trx) => {
+      const actor = await app.modules.identity.service.loadActor(trx, login.user_id, null);
+      if (!actor) throw new Error(`The user ${email} is not active`);
+      const ctx = serviceCtx({ trx, tenantId: login.tenant_id, actor, clock: app.kernel.clock, log: app.log, requestId: 'cli:import' });
+      return flow.run(ctx, csv, {
+        dryRun: o.dryRun ?? false,
+        onProgress: (phase, done, total) => {
+          bar.setTotal(Math.max(1, total));
+          bar.update(done, { phase: phase === 'stock' ? 'Stock    ' : 'Importing', unit: phase === 'stock' ? 'levels' : 'rows' });
+        },
+      });
+    });
+  } catch (err) {
+    bar.stop();
+    if (!(err instanceof ImportRejected)) throw err;
+    console.error(`Import rejected: ${err.message}`);
+    for (const e of err.report.errors) console.error(`  line ${e.line}${e.column ? `, column ${e.column}` : ''}: ${e.reason}`);
+    return 1;
+  }
+  bar.stop();
+  const what = `${result.products_created} products created, ${result.products_updated} updated; ${result.variants_created} variants created, ${result.variants_updated} updated; ${result.stock_rows} stock levels set`;
+  console.log(result.status === 'validated' ? `Checked ${result.rows} rows: all valid, nothing changed. Importing would give ${what}.` : `Imported ${result.rows} rows: ${what}.`);
+  return 0;
+}
+
+const importCommand = program.command('import').description('import data from files');
+importCommand
+  .command('products <file>')
+  .description('import products, variants, prices and stock from a catalog CSV (README "Catalog CSV"): all rows or none')
+  .option('--tenant-email <email>', `a login of the business to import into (default: the demo owner, ${DEMO.users[0].email})`)
+  .option('--dry-run', 'check every row and report, change nothing')
+  .action(async (file: string, o: { tenantEmail?: string; dryRun?: boolean }) => {
+    if (!existsSync(file) || !statSync(file).isFile()) {
+      console.error(`No such file: ${file}`);
+      process.exitCode = 2;
+      return;
+    }
+    const app = await createNovaPos(config());
+    try {
+      process.exitCode = await importProducts(app, file, o);
     } finally {
       await app.close();
     }

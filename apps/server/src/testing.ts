@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '@novapos/platform';
+import { startSandbox, type Sandbox, type SandboxOptions } from '@novapos/sandbox';
+import { sandboxClient } from '@novapos/sandbox/testing';
 import { freshPgDatabase } from '@novapos/testkit';
 import { createNovaPos, type CreateOptions, type NovaPos } from './app.ts';
 
@@ -90,3 +92,35 @@ export async function startTestApp(kind: DbKind = 'pglite', extra: Partial<Confi
 }
 
 export const idem = (): Record<string, string> => ({ 'idempotency-key': randomUUID() });
+
+export interface CheckoutTestApp extends TestApp {
+  sandbox: Sandbox;
+  /** The app's own listener (webhooks from the sandbox reach it here). */
+  url: string;
+  /** A one-use card token from the sandbox, as the till's terminal screen gets it. */
+  cardToken(number?: string): Promise<string>;
+}
+
+/**
+ * A test app wired to its own payment sandbox, listening on a loopback port so the sandbox's
+ * signed webhooks reach it. Events are delivered when the test calls `app.bus.drain()`.
+ */
+export async function startCheckoutTestApp(kind: DbKind = 'pglite', extra: Partial<Config> = {}, sandboxOpts: SandboxOptions = {}): Promise<CheckoutTestApp> {
+  const sandbox = await startSandbox({ timeoutMs: 60_000, webhookRetryDelaysMs: [100, 200, 400], ...sandboxOpts });
+  const t = await startTestApp(kind, { processorUrl: sandbox.url, processorTimeoutMs: 1500, ...extra });
+  await t.app.http.listen({ port: 0, host: '127.0.0.1' });
+  const addr = t.app.http.server.address();
+  const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  sandbox.setWebhookUrl(`${url}/api/v1/webhooks/sandbox`);
+  const client = sandboxClient(sandbox.url, { secretKey: sandbox.secretKey, publishableKey: sandbox.publishableKey });
+  return {
+    ...t,
+    sandbox,
+    url,
+    cardToken: async (number) => (await client.tokenize(number)).id,
+    async close() {
+      await t.close();
+      await sandbox.close();
+    },
+  };
+}

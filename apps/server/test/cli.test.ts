@@ -9,7 +9,7 @@ import { REPO_ROOT } from '../src/app.ts';
 const BIN = join(REPO_ROOT, 'apps/server/bin/novapos.js');
 const dataDir = mkdtempSync(join(tmpdir(), 'novapos-cli-'));
 const env = { ...process.env, NOVAPOS_DATA_DIR: dataDir, LOG_LEVEL: 'warn', SANDBOX_PORT: 'off', DATABASE_URL: '', NATS_URL: '' };
-const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 60_000 });
+const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 240_000 });
 
 describe('novapos CLI', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -34,7 +34,7 @@ describe('novapos CLI', () => {
     expect(seed.status, seed.stderr).toBe(0);
     expect(seed.stdout).toMatch(/owner@nova-outfitters\.test/);
     expect(run('seed', '--demo').stdout).toMatch(/already there/);
-  });
+  }, 480_000);
 
   it('serves with `start`, answers readiness, and stops cleanly on SIGTERM', async () => {
     const port = await freePort();
@@ -43,7 +43,7 @@ describe('novapos CLI', () => {
     child.stdout.on('data', (d) => (out += String(d)));
     child.stderr.on('data', (d) => (out += String(d)));
     try {
-      await expect.poll(() => out, { timeout: 60_000, interval: 200 }).toMatch(/admin portal: http:\/\/localhost:\d+\/admin/);
+      await expect.poll(() => out, { timeout: 240_000, interval: 200 }).toMatch(/admin portal: http:\/\/localhost:\d+\/admin/);
       const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
       expect(ready.status).toBe(200);
       const login = await fetch(`http://127.0.0.1:${port}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'casey@nova-outfitters.test', password: 'whatever it is' }) });
@@ -53,5 +53,5 @@ describe('novapos CLI', () => {
     }
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     expect(code).toBe(0);
-  });
+  }, 300_000);
 });

@@ -1,6 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Page, Request as BrowserRequest } from 'playwright-core';
 import { hasChromium } from '@novapos/testkit';
 import { DEMO } from '@novapos/server';
 import type { TestApp } from '@novapos/server/testing';
@@ -177,7 +178,9 @@ describe.skipIf(!hasChromium())('catalog screens in Chromium', () => {
       await add.getByRole('button', { name: 'Add rate' }).click();
       await page.getByText(`Rate “${name}” added.`).waitFor();
     }
-    await expect.poll(() => page.getByRole('row', { name: /Combined/ }).textContent()).toContain('8.875 %');
+    // the demo's "Sales tax" has combined rows too: read the one in Clothing's table of rates
+    const clothingRates = page.getByRole('table', { name: 'Rates of Clothing per store' });
+    await expect.poll(() => clothingRates.getByRole('row', { name: /Combined/ }).textContent()).toBe(`${DEMO.stores[0].name}Combined8.875 %`);
     await page.getByLabel(/Include tax/).check();
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('Prices now include tax.').waitFor();
@@ -189,61 +192,128 @@ describe.skipIf(!hasChromium())('catalog screens in Chromium', () => {
     expect((await t.request('GET', '/api/v1/catalog/settings', { token })).body.prices_include_tax).toBe(true);
   });
 
-  // The import and export endpoints are not in the server yet: the browser's requests are answered
-  // here with the agreed contract, to pin what the screen sends and how it shows the answers.
-  it('uploads a CSV with the agreed headers and shows the per-row error report, then the summary', async () => {
-    const seen: { url: string; headers: Record<string, string>; body: string }[] = [];
-    await page.route('**/api/v1/imports/products*', async (route) => {
-      const req = route.request();
-      seen.push({ url: req.url(), headers: req.headers(), body: req.postData() ?? '' });
-      if (req.url().includes('dry_run=true')) {
-        await route.fulfill({
-          status: 422,
-          contentType: 'application/problem+json',
-          body: JSON.stringify({
-            type: 'https://novapos.dev/problems/import-rejected', title: 'Unprocessable Entity', status: 422, code: 'import_rejected',
-            detail: 'The file has rows that cannot be imported.',
-            report: { rows: 3, errors: [{ line: 3, column: 'barcode', reason: 'has a wrong check digit (expected 2)' }, { line: 4, column: 'sku', reason: 'repeats line 2' }] },
-          }),
-        });
-      } else {
-        await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ status: 'applied', rows: 3, products_created: 1, products_updated: 0, variants_created: 3, variants_updated: 0, stock_rows: 2 }) });
-      }
-    });
-    await page.route('**/api/v1/exports/products.csv', (route) =>
-      route.fulfill({ status: 200, headers: { 'Content-Type': 'text/csv', 'Content-Disposition': 'attachment; filename="nova-products.csv"' }, body: 'product_name,sku\nHarbor tee,HT-S-RED\n' }),
-    );
+  it('imports a catalog CSV through the screen: a bad row refuses the whole file, a fixed file creates the products, the export has them', async () => {
+    const [downtown, seaside] = [DEMO.stores[0].name, DEMO.stores[1].name];
+    const header = `handle,product_name,category,tax_code,option1_name,option1_value,sku,barcode,price,price:${seaside},stock:${downtown}`;
+    // EAN-13 4006381333931 is a valid code no demo item has; …932 has a wrong check digit
+    const goodRows = [
+      'tidepool-tote,Tidepool Tote,Beach shop > Totes,Sales tax,Color,Sand,TIDE-SAND,4006381333931,34.00,,6',
+      'tidepool-tote,,,,,Navy,TIDE-NAVY,,34.00,36.00,4',
+      'dune-visor,Dune Visor,Beach shop > Hats,Sales tax,,,DUNE-1,,22.50,,3',
+    ];
+    const file = (name: string, rows: string[]) => ({ name, mimeType: 'text/csv', buffer: Buffer.from(`${[header, ...rows].join('\r\n')}\r\n`) });
+    const bad = file('beach-products.csv', [goodRows[0]!.replace('4006381333931', '4006381333932'), goodRows[1]!, goodRows[2]!.replace('22.50', '22.505')]);
+    const good = file('beach-products-fixed.csv', goodRows);
+    const api = async (path: string) => {
+      const r = await t.request('GET', `/api/v1${path}`, { token });
+      expect(r.status, `GET ${path}: ${JSON.stringify(r.body)}`).toBe(200);
+      return r.body;
+    };
+    const productNamed = async (name: string) =>
+      ((await api(`/products?q=${encodeURIComponent(name)}`)).data as { name: string }[]).find((p) => p.name === name) as
+        | { id: string; category_id: string; options: { name: string; values: string[] }[]; variants: { id: string; sku: string; option_values: string[]; barcodes: { code: string }[]; price: { amount: number }; store_prices: { store_id: string; price: { amount: number } }[] }[] }
+        | undefined;
+    const categoryNames = async () => ((await api('/categories')).data as { name: string }[]).map((c) => c.name);
+    const storeIds = ((await api('/me')).stores as { id: string }[]).map((s) => s.id);
 
+    const sent: { url: string; type: string | undefined; key: string | undefined }[] = [];
+    const onRequest = (r: BrowserRequest) => {
+      if (r.method() === 'POST' && r.url().includes('/api/v1/imports/products')) sent.push({ url: r.url(), type: r.headers()['content-type'], key: r.headers()['idempotency-key'] });
+    };
+    page.on('request', onRequest);
+
+    // a file with bad rows, imported for real (not "Check only"): the report names each line and column
     await page.goto(`${url}/admin/catalog/import-export`);
-    const csv = 'product_name,sku,price\nHarbor tee,HT-S-RED,24.50\nBad,X-1,1\nDup,HT-S-RED,2\n';
-    await page.getByLabel('CSV file').setInputFiles({ name: 'products.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
-    await page.getByRole('button', { name: 'Check file' }).click();
-    await page.getByText('2 problems in 3 rows; nothing was imported.').waitFor();
-    const rows = page.getByRole('table', { name: 'Rows that need a fix' }).getByRole('row');
-    await expect.poll(() => rows.count()).toBe(3);
-    expect(await rows.nth(1).textContent()).toContain('barcode');
-    await page.screenshot({ path: join(ARTIFACTS, 'catalog-import-report.png'), fullPage: true });
-
+    await page.getByRole('heading', { name: 'Import and export' }).waitFor();
+    await page.getByLabel('CSV file').setInputFiles(bad);
     await page.getByLabel('Check only: validate every row without changing anything').uncheck();
     await page.getByRole('button', { name: 'Import file' }).click();
+    await page.getByText('The file has 2 problems; nothing was imported.').waitFor();
+    await page.getByText('The file has 3 data rows;', { exact: false }).waitFor();
+    const report = page.getByRole('table', { name: 'Rows that need a fix' }).getByRole('row');
+    await expect.poll(() => report.count()).toBe(3);
+    const cells = async (i: number) => (await report.nth(i).locator('th, td').allTextContents()).map((x) => x.trim());
+    expect(await cells(0)).toEqual(['Line', 'Column', 'Problem']);
+    const [first, second] = [await cells(1), await cells(2)];
+    expect(first.slice(0, 2)).toEqual(['2', 'barcode']);
+    expect(first[2]).toMatch(/check digit/);
+    expect(second.slice(0, 2)).toEqual(['4', 'price']);
+    expect(second[2]).toMatch(/more decimals than USD has/);
+    await page.screenshot({ path: join(ARTIFACTS, 'catalog-import-report.png'), fullPage: true });
+
+    // nothing of it was written: no products, no barcode, no categories
+    expect(await productNamed('Tidepool Tote')).toBeUndefined();
+    expect(await productNamed('Dune Visor')).toBeUndefined();
+    expect((await api('/products?barcode=4006381333931')).data).toEqual([]);
+    expect(await categoryNames()).not.toContain('Beach shop');
+
+    // the fixed file: checked first, then imported
+    await page.getByLabel('CSV file').setInputFiles(good);
+    await page.getByLabel('Check only: validate every row without changing anything').check();
+    await page.getByRole('button', { name: 'Check file' }).click();
+    await page.getByText('All 3 rows are valid. Nothing was changed yet.').waitFor();
+    expect(await productNamed('Tidepool Tote')).toBeUndefined();
+    await page.getByRole('button', { name: 'Untick “Check only” to import this file.' }).click();
+    await page.getByRole('button', { name: 'Import file' }).click();
     await page.getByText('Imported 3 rows.').waitFor();
+    const summary = Object.fromEntries(
+      await page
+        .locator('.import-result dt')
+        .evaluateAll((dts) => dts.map((dt) => [dt.textContent ?? '', dt.nextElementSibling?.textContent ?? ''])),
+    );
+    expect(summary).toEqual({ 'Products created': '2', 'Products updated': '0', 'Variants created': '3', 'Variants updated': '0', 'Stock rows': '3' });
+    await page.screenshot({ path: join(ARTIFACTS, 'catalog-import-done.png'), fullPage: true });
+    page.off('request', onRequest);
+    // the file itself as the body; the import, the check and the import again are three intents: three keys
+    expect(sent.map((r) => [new URL(r.url).search, r.type])).toEqual([
+      ['', 'text/csv'],
+      ['?dry_run=true', 'text/csv'],
+      ['', 'text/csv'],
+    ]);
+    expect(new Set(sent.map((r) => r.key).filter(Boolean)).size).toBe(3);
 
-    expect(seen).toHaveLength(2);
-    expect(seen[0]!.url).toContain('?dry_run=true');
-    expect(seen[1]!.url).not.toContain('dry_run');
-    for (const r of seen) {
-      expect(r.headers['content-type']).toBe('text/csv');
-      expect(r.headers.authorization).toMatch(/^Bearer /);
-      expect(r.body).toBe(csv);
-    }
-    // a check and an import are two intents: two keys
-    expect(seen[0]!.headers['idempotency-key']).toBeTruthy();
-    expect(seen[0]!.headers['idempotency-key']).not.toBe(seen[1]!.headers['idempotency-key']);
+    // the API has them: options, barcodes, prices, the store override, categories and stock
+    const tote = await productNamed('Tidepool Tote');
+    expect(tote?.options).toEqual([{ name: 'Color', values: ['Sand', 'Navy'] }]);
+    expect(tote?.variants.map((v) => [v.sku, v.option_values.join('/'), v.price.amount, v.barcodes.map((b) => b.code).join(' ')])).toEqual([
+      ['TIDE-SAND', 'Sand', 3400, '4006381333931'],
+      ['TIDE-NAVY', 'Navy', 3400, ''],
+    ]);
+    expect(tote?.variants[1]!.store_prices).toEqual([{ store_id: storeIds[1], price: { amount: 3600, currency: 'USD' } }]);
+    const visor = await productNamed('Dune Visor');
+    expect(visor?.variants.map((v) => [v.sku, v.price.amount])).toEqual([['DUNE-1', 2250]]);
+    const categories = (await api('/categories')).data as { id: string; name: string; parent_id: string | null }[];
+    const beach = categories.find((c) => c.name === 'Beach shop');
+    expect(categories.find((c) => c.id === tote?.category_id)).toMatchObject({ name: 'Totes', parent_id: beach?.id });
+    const onHand = async (variantId: string) => (await api(`/inventory?store_id=${storeIds[0]}&variant_id=${variantId}`)).data[0]?.on_hand;
+    expect([await onHand(tote!.variants[0]!.id), await onHand(tote!.variants[1]!.id), await onHand(visor!.variants[0]!.id)]).toEqual([6, 4, 3]);
 
+    // …and so does the products list
+    await page.goto(`${url}/admin/catalog/products`);
+    await page.getByLabel('Search').fill('Tidepool');
+    await page.getByRole('link', { name: 'Tidepool Tote' }).waitFor();
+    await expect.poll(() => page.getByRole('row', { name: /Tidepool Tote/ }).textContent()).toContain('Beach shop › Totes');
+
+    // the export downloads the whole catalog as CSV, these products included, in the import's format
+    await page.goto(`${url}/admin/catalog/import-export`);
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Download products CSV' }).click();
-    expect((await download).suggestedFilename()).toBe('nova-products.csv');
-    await page.getByText('Downloaded nova-products.csv.').waitFor();
-    await page.unrouteAll();
+    const saved = await download;
+    expect(saved.suggestedFilename()).toMatch(/^products-\d{4}-\d{2}-\d{2}\.csv$/);
+    await page.getByText(`Downloaded ${saved.suggestedFilename()}.`).waitFor();
+    const text = (await readFile(await saved.path())).toString('utf8').replace(/^\uFEFF/, '');
+    const [head, ...lines] = text.trimEnd().split('\r\n');
+    const columns = head!.split(',');
+    expect(columns).toEqual(expect.arrayContaining(['handle', 'product_name', 'category', 'sku', 'barcode', 'price', `price:${seaside}`, `stock:${downtown}`]));
+    // the demo catalog is there too (one row per variant)
+    expect(lines.length).toBeGreaterThan(1500);
+    const row = (sku: string) => {
+      const found = lines.filter((l) => l.split(',')[columns.indexOf('sku')] === sku);
+      expect(found, sku).toHaveLength(1);
+      return Object.fromEntries(found[0]!.split(',').map((cell, i) => [columns[i], cell]));
+    };
+    expect(row('TIDE-SAND')).toMatchObject({ handle: 'tidepool-tote', product_name: 'Tidepool Tote', category: 'Beach shop > Totes', tax_code: 'Sales tax', option1_name: 'Color', option1_value: 'Sand', barcode: '4006381333931', price: '34.00', [`stock:${downtown}`]: '6' });
+    expect(row('TIDE-NAVY')).toMatchObject({ handle: 'tidepool-tote', option1_value: 'Navy', price: '34.00', [`price:${seaside}`]: '36.00', [`stock:${downtown}`]: '4' });
+    expect(row('DUNE-1')).toMatchObject({ product_name: 'Dune Visor', category: 'Beach shop > Hats', price: '22.50', [`stock:${downtown}`]: '3' });
   });
 });

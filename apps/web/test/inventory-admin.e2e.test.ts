@@ -8,6 +8,8 @@ import { ARTIFACTS, startBrowserApp, type BrowserApp } from './harness.ts';
 
 const owner = DEMO.users[0];
 const [downtown, seaside] = [DEMO.stores[0].name, DEMO.stores[1].name];
+/** The category the count test counts: only this test's socks and beanie are in it (the demo catalog has ~1,560 variants). */
+const CATEGORY = 'Trail basics';
 
 describe.skipIf(!hasChromium())('inventory screens in Chromium', () => {
   let env: BrowserApp;
@@ -33,8 +35,9 @@ describe.skipIf(!hasChromium())('inventory screens in Chromium', () => {
     token = (await t.request('POST', '/api/v1/auth/login', { body: { email: owner.email, password: owner.password } })).body.access_token;
     storeIds = (await api('GET', '/me')).stores.map((s: { id: string }) => s.id);
     const usd = (amount: number) => ({ amount, currency: 'USD' });
-    const p1 = await api('POST', '/products', { name: 'Trail socks', variants: [{ sku: 'SOCK-1', price: usd(1200), barcodes: ['4006381333931'] }] });
-    const p2 = await api('POST', '/products', { name: 'Wool beanie', variants: [{ sku: 'BEANIE-1', price: usd(2800) }] });
+    const category = await api('POST', '/categories', { name: CATEGORY });
+    const p1 = await api('POST', '/products', { name: 'Trail socks', category_id: category.id, variants: [{ sku: 'SOCK-1', price: usd(1200), barcodes: ['4006381333931'] }] });
+    const p2 = await api('POST', '/products', { name: 'Wool beanie', category_id: category.id, variants: [{ sku: 'BEANIE-1', price: usd(2800) }] });
     const p3 = await api('POST', '/products', { name: 'Studio earbuds', variants: [{ sku: 'EAR-1', price: usd(9900), cost: usd(4150), track_serials: true }] });
     earbuds = p3.variants[0];
     socks = p1.variants[0];
@@ -105,11 +108,15 @@ describe.skipIf(!hasChromium())('inventory screens in Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'inventory-transfer-received.png'), fullPage: true });
   });
 
-  it('runs a count: scans, a typed quantity, review, submit', async () => {
+  it('runs a count of one category: scans, a typed quantity, review, submit', async () => {
     await page.goto(`${url}/admin/inventory/counts`);
     await page.getByLabel('Store').selectOption({ label: seaside });
+    await page.getByLabel('What to count').selectOption({ label: CATEGORY });
     await page.getByRole('button', { name: 'Open count' }).click();
     await page.getByRole('heading', { name: `Count at ${seaside}` }).waitFor();
+    // the category's two items, not the whole store's catalog
+    await page.getByText('Count opened: 2 items to count.', { exact: false }).waitFor();
+    await expect.poll(() => page.getByRole('table', { name: 'Items of this count' }).getByRole('row').count()).toBe(3);
     const scan = page.getByLabel('Scan a barcode or type a SKU, then Enter');
     for (let i = 0; i < 3; i++) {
       await scan.fill('4006381333931');

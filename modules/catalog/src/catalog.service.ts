@@ -675,6 +675,15 @@ export async function pricing(ctx: Ctx, input: { storeId: string; variantIds: re
 
 // ---------------------------------------------------------------- for other modules
 
+/** The rates of a tax code in a store (e.g. for a custom sale line); null if the code does not exist. */
+export async function taxRatesOf(ctx: Ctx, taxCodeId: string, storeId: string): Promise<{ id: string; name: string; rate_ppm: number }[] | null> {
+  if (!isUuid(taxCodeId) || !isUuid(storeId)) return null;
+  const code = await t(ctx.trx).selectFrom('catalog.tax_codes').select('id').where('id', '=', taxCodeId).executeTakeFirst();
+  if (!code) return null;
+  const rows = await t(ctx.trx).selectFrom('catalog.tax_rates').select(['id', 'name', 'rate_ppm']).where('tax_code_id', '=', taxCodeId).where('store_id', '=', storeId).orderBy('position').orderBy('id').execute();
+  return rows;
+}
+
 export async function variantRefs(ctx: Ctx, ids: readonly string[]): Promise<VariantRef[]> {
   // ids come from other modules and clients: one that is not a UUID is simply not a variant
   const wanted = [...new Set(ids)].filter(isUuid);
@@ -684,6 +693,7 @@ export async function variantRefs(ctx: Ctx, ids: readonly string[]): Promise<Var
     .innerJoin('catalog.products as p', (j) => j.onRef('p.tenant_id', '=', 'v.tenant_id').onRef('p.id', '=', 'v.product_id'))
     .select(['v.id', 'v.product_id', 'v.sku', 'v.option_values', 'v.track_serials', 'v.status', 'p.name', 'p.category_id'])
     .select(sql<string[]>`coalesce((select array_agg(b.code order by b.position) from catalog.barcodes b where b.tenant_id = v.tenant_id and b.variant_id = v.id), '{}')`.as('barcodes'))
+    .select(sql<string[]>`coalesce((select array_agg(o.name order by o.position) from catalog.product_options o where o.tenant_id = v.tenant_id and o.product_id = v.product_id), '{}')`.as('option_names'))
     .where('v.id', 'in', wanted)
     .execute();
   return rows.map((r) => ({
@@ -693,6 +703,7 @@ export async function variantRefs(ctx: Ctx, ids: readonly string[]): Promise<Var
     name: [r.name, ...r.option_values].join(' / '),
     barcodes: r.barcodes,
     category_id: r.category_id,
+    options: Object.fromEntries(r.option_names.map((n, i) => [n, r.option_values[i] ?? ''])),
     track_serials: r.track_serials,
     status: r.status,
   }));

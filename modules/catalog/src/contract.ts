@@ -13,6 +13,8 @@ export const VariantRef = z.object({
   name: z.string(),
   barcodes: z.array(z.string()),
   category_id: z.string().nullable(),
+  /** option name → value, e.g. { Size: 'M', Color: 'Blue' } (empty without options) */
+  options: z.record(z.string(), z.string()),
   track_serials: z.boolean(),
   status: z.enum(['active', 'archived']),
 });

@@ -28,6 +28,8 @@ export interface CatalogApi {
   pricing(ctx: Ctx, input: { storeId: string; variantIds: readonly string[]; at?: Date }): Promise<{ prices_include_tax: boolean; currency: string | null; variants: VariantPricing[] }>;
   /** Marks variants as sold, so they can be archived but never deleted (also done on order.completed). */
   markSold(ctx: Ctx, variantIds: readonly string[]): Promise<void>;
+  /** The rates of a tax code in a store (a custom sale line); null if there is no such code. */
+  taxRates(ctx: Ctx, taxCodeId: string, storeId: string): Promise<{ id: string; name: string; rate_ppm: number }[] | null>;
 }
 
 export interface CatalogModule extends NovaModule {
@@ -47,6 +49,7 @@ export function createCatalogModule(opts: { clock: Clock; log: Logger; stores: S
     priceAt: svc.priceAt,
     pricing: svc.pricing,
     markSold: svc.markSold,
+    taxRates: svc.taxRatesOf,
   };
   const ctxFor = (trx: Parameters<ConsumerDef['handle']>[0], tenantId: string, requestId: string) =>
     serviceCtx({ trx, tenantId, actor: systemActor, clock: opts.clock, log: opts.log, requestId });
@@ -79,3 +82,4 @@ export function createCatalogModule(opts: { clock: Clock; log: Logger; stores: S
     operations: svc,
   };
 }
+export { upsertCatalog, type BulkIssue, type BulkOptions, type BulkOutcome, type BulkProduct, type BulkSummary, type BulkVariant, type BulkVariantOutcome } from './catalog.bulk.ts';

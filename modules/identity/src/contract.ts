@@ -22,6 +22,22 @@ export const PERMISSIONS = [
   'inventory.count',
   'catalog.read',
   'catalog.manage',
+  // checkout (sales, payments, drawer)
+  'sales.read',
+  'sales.sell',
+  'sales.void',
+  'sales.void_paid',
+  'sales.discount_override',
+  'sales.custom_line',
+  'sales.price_review',
+  'sales.settings',
+  'drawer.use',
+  'drawer.manage',
+  'payments.take',
+  'payments.settings',
+  'gift_cards.read',
+  'gift_cards.issue',
+  'gift_cards.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -32,8 +48,13 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'stores.read', 'registers.read', 'users.read', 'users.manage', 'users.pin_manage', 'pos.pair', 'pos.use',
     'inventory.read', 'inventory.adjust', 'inventory.transfer', 'inventory.receive', 'inventory.count',
     'catalog.read', 'catalog.manage',
+    'sales.read', 'sales.sell', 'sales.void', 'sales.void_paid', 'sales.discount_override', 'sales.custom_line', 'sales.price_review',
+    'drawer.use', 'drawer.manage', 'payments.take', 'gift_cards.read', 'gift_cards.issue', 'gift_cards.manage',
   ],
-  cashier: ['stores.read', 'registers.read', 'pos.use', 'inventory.read', 'catalog.read'],
+  cashier: [
+    'stores.read', 'registers.read', 'pos.use', 'inventory.read', 'catalog.read',
+    'sales.read', 'sales.sell', 'sales.void', 'drawer.use', 'payments.take', 'gift_cards.read', 'gift_cards.issue',
+  ],
 };
 
 export const ROLE_RANK: Record<Role, number> = { owner: 4, admin: 3, manager: 2, cashier: 1 };

@@ -7,6 +7,7 @@ import {
   emit,
   forbidden,
   isUniqueViolation,
+  isUuid,
   newId,
   notFound,
   scopeToSystem,
@@ -340,6 +341,36 @@ export async function existingStoreIds(ctx: Ctx, ids: readonly string[]): Promis
   return rows.map((r) => r.id);
 }
 
+/** A store with its business's name and currency, for sales (order numbers, receipts); null if none. */
+export async function storeInfo(ctx: Ctx, storeId: string): Promise<StoreInfo | null> {
+  if (!isUuid(storeId)) return null;
+  const row = await t(ctx.trx)
+    .selectFrom('identity.stores as s')
+    .innerJoin('identity.tenants as tn', 'tn.id', 's.tenant_id')
+    .select(['s.id', 's.name', 's.number', 's.timezone', 's.address', 'tn.name as business_name', 'tn.currency'])
+    .where('s.id', '=', storeId)
+    .executeTakeFirst();
+  return row ? { id: row.id, name: row.name, number: row.number, timezone: row.timezone, address: (row.address ?? null) as Record<string, unknown> | null, business_name: row.business_name, currency: row.currency.trim() } : null;
+}
+
+/** A register's store, name and number; null if none. */
+export async function registerInfo(ctx: Ctx, registerId: string): Promise<RegisterInfo | null> {
+  if (!isUuid(registerId)) return null;
+  const row = await t(ctx.trx).selectFrom('identity.registers').select(['id', 'store_id', 'name', 'number']).where('id', '=', registerId).executeTakeFirst();
+  return row ?? null;
+}
+
+/** Display names of users by id (missing ids are absent). */
+export async function userNames(ctx: Ctx, ids: readonly string[]): Promise<Record<string, string>> {
+  const wanted = [...new Set(ids)].filter(isUuid);
+  if (wanted.length === 0) return {};
+  const rows = await t(ctx.trx).selectFrom('identity.users').select(['id', 'name']).where('id', 'in', wanted).execute();
+  return Object.fromEntries(rows.map((r) => [r.id, r.name]));
+}
+
+export interface StoreInfo { id: string; name: string; number: number; timezone: string; address: Record<string, unknown> | null; business_name: string; currency: string }
+export interface RegisterInfo { id: string; store_id: string; name: string; number: number }
+
 export async function getStore(ctx: Ctx, id: string): Promise<StoreDto> {
   if (!canReachStore(ctx.actor, id)) throw notFound('Store');
   const row = await t(ctx.trx).selectFrom('identity.stores').selectAll().where('id', '=', id).executeTakeFirst();
@@ -583,6 +614,17 @@ export async function unlockPin(ctx: Ctx, id: string): Promise<void> {
   const row = await reachableUser(ctx, id, true);
   if (row.id !== ctx.actor.id) assertMayManage(ctx.actor, row.role, 'unlock the PIN of');
   await t(ctx.trx).updateTable('identity.users').set({ pin_failed_attempts: 0, pin_locked_at: null }).where('id', '=', id).execute();
+}
+
+// ---------------------------------------------------------------- the login directory
+
+/** The business and user of a login e-mail, for work that starts before a tenant is known (the CLI); null if none. */
+export async function loginByEmail(db: Db, email: string): Promise<{ tenant_id: string; user_id: string } | null> {
+  return db.transaction().execute(async (trx) => {
+    await scopeToSystem(trx);
+    const r = await sql<{ tenant_id: string; user_id: string }>`select tenant_id, user_id from identity.login_emails where email = ${email.trim().toLowerCase()}`.execute(trx);
+    return r.rows[0] ?? null;
+  });
 }
 
 // ---------------------------------------------------------------- request authentication

@@ -7,8 +7,8 @@ import * as svc from './identity.service.ts';
 import { deriveKeys, verifyAccess } from './secrets.ts';
 
 export * from './contract.ts';
-export type { IdentityDeps, SignupResult } from './identity.service.ts';
-export { actorFor } from './identity.service.ts';
+export type { IdentityDeps, RegisterInfo, SignupResult, StoreInfo } from './identity.service.ts';
+export { actorFor, loginByEmail } from './identity.service.ts';
 
 export const identityMigrations: MigrationSource = {
   module: 'identity',
@@ -20,6 +20,12 @@ export const identityMigrations: MigrationSource = {
 export interface StoresApi {
   /** The ids among `ids` that are stores of the caller's tenant. */
   existingStoreIds(ctx: Ctx, ids: readonly string[]): Promise<string[]>;
+  /** A store with its number (order numbers), and the business's name and currency (sales, receipts); null if none. */
+  storeInfo(ctx: Ctx, storeId: string): Promise<svc.StoreInfo | null>;
+  /** A register's store, name and number; null if none. */
+  registerInfo(ctx: Ctx, registerId: string): Promise<svc.RegisterInfo | null>;
+  /** Display names of users by id (unknown ids are absent). */
+  userNames(ctx: Ctx, ids: readonly string[]): Promise<Record<string, string>>;
 }
 
 export interface IdentityModule extends NovaModule {
@@ -60,7 +66,12 @@ export function createIdentityModule(opts: { masterKey: Buffer; clock: Clock; lo
       return actor;
     },
     signup: (trx, body) => svc.signup(trx, deps, body),
-    stores: { existingStoreIds: (ctx, ids) => svc.existingStoreIds(ctx, ids) },
+    stores: {
+      existingStoreIds: (ctx, ids) => svc.existingStoreIds(ctx, ids),
+      storeInfo: (ctx, id) => svc.storeInfo(ctx, id),
+      registerInfo: (ctx, id) => svc.registerInfo(ctx, id),
+      userNames: (ctx, ids) => svc.userNames(ctx, ids),
+    },
     service: svc,
     deps,
   };

@@ -23,6 +23,16 @@ export interface Config {
   poolSize: number;
   /** Believe X-Forwarded-For (behind a load balancer); off by default so clients cannot pick their IP. */
   trustProxy: boolean;
+  /** The card/crypto processor the payments module talks to; null: the sandbox started beside the server. */
+  processorUrl: string | null;
+  processorSecretKey: string;
+  processorPublishableKey: string;
+  /** Shared secret of the processor's signed webhooks. */
+  processorWebhookSecret: string;
+  /** How long a processor call may take before its outcome counts as unknown (then reconciled). */
+  processorTimeoutMs: number;
+  /** Where the processor and customers' browsers reach this server (webhook URLs); default http://localhost:PORT. */
+  publicUrl: string | null;
 }
 
 function intEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -73,6 +83,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     webDist: undefined,
     poolSize: intEnv(env, 'DATABASE_POOL_SIZE', 20),
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    processorUrl: env.PAYMENTS_PROCESSOR_URL || null,
+    processorSecretKey: env.PAYMENTS_PROCESSOR_SECRET_KEY || 'sk_test_novapos',
+    processorPublishableKey: env.PAYMENTS_PROCESSOR_PUBLISHABLE_KEY || 'pk_test_novapos',
+    processorWebhookSecret: env.PAYMENTS_WEBHOOK_SECRET || 'whsec_test_novapos',
+    processorTimeoutMs: intEnv(env, 'PAYMENTS_PROCESSOR_TIMEOUT_MS', 10_000),
+    publicUrl: env.NOVAPOS_PUBLIC_URL || null,
     ...overrides,
     masterKey: mk.key,
     masterKeyGenerated: mk.generated,

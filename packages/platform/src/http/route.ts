@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -7,7 +8,7 @@ import { scopeToTenant, tenantTx, type Database, type Trx } from '../db/database
 import { forbidden, unauthorized } from '../errors.ts';
 import { emit } from '../events/outbox.ts';
 import { NIL_TENANT } from '../ids.ts';
-import { claimKey, requestHash, storeResponse, validateKey } from './idempotency.ts';
+import { claimKey, requestHash, storeResponse, validateKey, type StagedKey } from './idempotency.ts';
 
 export const ProblemSchema = z
   .object({
@@ -41,6 +42,11 @@ export interface RouteInput<B, Q, P> {
   params: In<P>;
   req: FastifyRequest;
   reply: FastifyReply;
+  /**
+   * The request's Idempotency-Key, for `transaction: 'none'` handlers that claim it themselves in
+   * stages (claimStagedKey); null when the request carries none or the route is not idempotent.
+   */
+  idempotency: StagedKey | null;
 }
 
 export interface RouteDef<B extends Schema | undefined = undefined, Q extends Schema | undefined = undefined, P extends Schema | undefined = undefined, R extends Schema | undefined = undefined> {
@@ -124,7 +130,12 @@ function registerRoute(app: FastifyInstance, kernel: Kernel, def: AnyRouteDef): 
       const scope = principal?.tenantId ?? NIL_TENANT;
       const key = idempotent ? validateKey(req.headers['idempotency-key']) : undefined;
       const path = req.url.split('?')[0]!;
-      const input = { body: req.body, query: req.query, params: req.params, req, reply } as RouteInput<unknown, unknown, unknown>;
+      // the query is part of the request: the same key with ?dry_run=true and without it must differ
+      // a streamed body (CSV upload) is hashed by its handler as it reads it
+      const streamed = req.body instanceof Readable;
+      const hash = key && !streamed ? requestHash(def.method, req.url, req.body) : '';
+      const idempotency: StagedKey | null = key && !streamed ? { scope, key, method: def.method, path, hash } : null;
+      const input = { body: req.body, query: req.query, params: req.params, req, reply, idempotency } as RouteInput<unknown, unknown, unknown>;
 
       if (def.transaction === 'none') {
         let actor = principal?.actor ?? anonymous;
@@ -133,11 +144,10 @@ function registerRoute(app: FastifyInstance, kernel: Kernel, def: AnyRouteDef): 
           if (authRequired && def.permission && !can(actor, def.permission)) throw forbidden(def.permission);
         }
         const out = await def.handler(makeCtx(kernel, req, scope, actor, undefined as unknown as Trx), input as never);
-        return send(reply, successStatus, out, false);
+        if (reply.sent) return reply;
+        return send(reply, reply.statusCode !== 200 ? reply.statusCode : successStatus, out, false);
       }
 
-      // the query is part of the request: the same key with ?dry_run=true and without it must differ
-      const hash = key ? requestHash(def.method, req.url, req.body) : '';
       const result = await kernel.database.db.transaction().execute(async (trx) => {
         await scopeToTenant(trx, scope);
         let actor = principal?.actor ?? anonymous;

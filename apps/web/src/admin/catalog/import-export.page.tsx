@@ -3,6 +3,7 @@ import { ProblemAlert } from '../../ui/problem-alert';
 import { useIdempotencyKey } from '../../ui/use-idempotency-key';
 import { useAdmin } from '../admin-context';
 import { PageHeader } from '../admin-layout';
+import { plural } from '../shared/format';
 import { downloadProductsCsv, importProducts, reportCsv, saveBlob, type ImportOutcome } from './csv-transfer';
 
 const SHOWN_ERRORS = 500;
@@ -189,9 +190,11 @@ function ImportErrors({ detail, report, fileName }: { detail: string; report: { 
   const shown = report.errors.slice(0, SHOWN_ERRORS);
   return (
     <div className="import-report">
+      {/* The server's detail counts every problem ("The file has 3 problems; nothing was imported."), also those past the listed ones. */}
       <div className="alert alert--error" role="alert">
+        <p>{detail}</p>
         <p>
-          {detail} {report.errors.length} {report.errors.length === 1 ? 'problem' : 'problems'} in {report.rows} rows; nothing was imported.
+          The file has {plural(report.rows, 'data row')}; lines are numbered as in a text editor, the header being line 1. Fix the file and upload it again.
         </p>
       </div>
       <div className="import-report__actions">
