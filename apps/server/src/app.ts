@@ -8,7 +8,12 @@ import type { Logger } from 'pino';
 import { createCatalogModule, type CatalogModule } from '@novapos/catalog';
 import { createIdentityModule, type IdentityModule } from '@novapos/identity';
 import { createInventoryModule, type InventoryModule } from '@novapos/inventory';
+import { createSalesModule, type SalesModule } from '@novapos/sales';
+import { createPaymentsModule, paymentsKeys, type PaymentsModule } from '@novapos/payments';
 import { CSV_CONTENT_TYPE, createCatalogImportFlow, type CatalogImportFlow } from '@novapos/flow-catalog-import';
+import { createCheckoutFlow, type CheckoutFlow } from '@novapos/flow-checkout';
+import { OrderCreate, OrderDto } from '@novapos/sales/contract';
+import { PaymentCreate, PaymentDto } from '@novapos/payments/contract';
 import {
   createEventBus,
   createHttpServer,
@@ -39,11 +44,14 @@ export interface Modules {
   identity: IdentityModule;
   catalog: CatalogModule;
   inventory: InventoryModule;
+  sales: SalesModule;
+  payments: PaymentsModule;
 }
 
 /** Processes across modules (flows/). */
 export interface Flows {
   catalogImport: CatalogImportFlow;
+  checkout: CheckoutFlow;
 }
 
 export interface NovaPos {
@@ -86,9 +94,23 @@ export async function createNovaPos(config: Config, opts: CreateOptions = {}): P
   const identity = createIdentityModule({ masterKey: config.masterKey, clock, log });
   const catalog = createCatalogModule({ clock, log, stores: identity.stores });
   const inventory = createInventoryModule({ catalog: catalog.service, stores: identity.stores, clock, log });
-  const modules: Modules = { identity, catalog, inventory };
+  const sales = createSalesModule({ catalog: catalog.service, stores: identity.stores, inventory: inventory.service, clock, log });
+  const payments = createPaymentsModule({
+    clock,
+    log,
+    database,
+    processor: { url: config.processorUrl ?? `http://127.0.0.1:${config.sandboxPort ?? 3001}`, secretKey: config.processorSecretKey, webhookSecret: config.processorWebhookSecret, timeoutMs: config.processorTimeoutMs },
+    // webhooks come back to where this server listens (known once it does), unless told otherwise
+    publicUrl: () => {
+      if (config.publicUrl) return config.publicUrl;
+      const addr = http.server.address();
+      return typeof addr === 'object' && addr ? `http://127.0.0.1:${addr.port}` : null;
+    },
+    keys: paymentsKeys(config.masterKey),
+  });
+  const modules: Modules = { identity, catalog, inventory, sales, payments };
   // migration order: a module's migrations may reference the modules listed before it
-  const all: NovaModule[] = [identity, catalog, inventory];
+  const all: NovaModule[] = [identity, catalog, inventory, sales, payments];
   const migrations = [platformMigrations, ...all.map((m) => m.migrations)];
   if (opts.migrate !== false) await migrate(database, migrations, (m) => log.info(m));
 
@@ -129,6 +151,8 @@ export async function createNovaPos(config: Config, opts: CreateOptions = {}): P
     registerRoutes(http, kernel, m.routes(kernel));
     for (const c of m.consumers?.() ?? []) bus.subscribe(c);
   }
+  // the processor's webhooks are verified over their raw bytes: a scope with its own body parser
+  await payments.registerWebhooks(http, kernel);
   const flows: Flows = {
     catalogImport: createCatalogImportFlow({
       catalog: catalog.operations,
@@ -145,7 +169,19 @@ export async function createNovaPos(config: Config, opts: CreateOptions = {}): P
       },
       currency: async (ctx) => (await identity.service.me(ctx)).tenant.currency,
     }),
+    checkout: createCheckoutFlow({
+      database,
+      sales: sales.service,
+      payments: payments.service,
+      // a repeat may take a checkout over only once the first one's processor call has surely ended
+      leaseSeconds: Math.ceil(config.processorTimeoutMs / 1000) * 2 + 10,
+      schemas: { orderCreate: OrderCreate, paymentCreate: PaymentCreate, order: OrderDto, payment: PaymentDto },
+      clock,
+      log,
+    }),
   };
+  registerRoutes(http, kernel, flows.checkout.routes());
+  for (const c of flows.checkout.consumers()) bus.subscribe(c);
   // The import route reads CSV bodies as a stream, after authentication, within its own size limit.
   http.addContentTypeParser(CSV_CONTENT_TYPE, (_req, payload, done) => done(null, payload));
   registerRoutes(http, kernel, flows.catalogImport.routes(kernel));
@@ -165,6 +201,7 @@ export async function createNovaPos(config: Config, opts: CreateOptions = {}): P
   }
 
   let timer: NodeJS.Timeout | null = null;
+  let reconcileTimer: NodeJS.Timeout | null = null;
   const startTimers = () => {
     const purge = async () => {
       try {
@@ -174,6 +211,19 @@ export async function createNovaPos(config: Config, opts: CreateOptions = {}): P
       }
     };
     timer = setInterval(purge, 10 * 60_000);
+    // payments whose outcome is unknown (a processor timeout, a crash mid-checkout) are settled
+    // by asking the processor; at start too, so a restart picks up what the last process left
+    const reconcile = async () => {
+      try {
+        const r = await payments.service.reconcile(database);
+        if (r.settled) log.info(r, 'payments reconciled');
+      } catch (err) {
+        log.warn({ err }, 'payment reconciliation failed');
+      }
+    };
+    reconcileTimer = setInterval(reconcile, 10_000);
+    reconcileTimer.unref();
+    void reconcile();
     timer.unref();
     void purge();
   };
@@ -212,6 +262,7 @@ export async function createNovaPos(config: Config, opts: CreateOptions = {}): P
       if (closed) return;
       closed = true;
       if (timer) clearInterval(timer);
+      if (reconcileTimer) clearInterval(reconcileTimer);
       await http.close();
       await bus.stop();
       await database.close();

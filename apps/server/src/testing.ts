@@ -105,9 +105,9 @@ export interface CheckoutTestApp extends TestApp {
  * A test app wired to its own payment sandbox, listening on a loopback port so the sandbox's
  * signed webhooks reach it. Events are delivered when the test calls `app.bus.drain()`.
  */
-export async function startCheckoutTestApp(kind: DbKind = 'pglite', extra: Partial<Config> = {}, sandboxOpts: SandboxOptions = {}): Promise<CheckoutTestApp> {
+export async function startCheckoutTestApp(kind: DbKind = 'pglite', extra: Partial<Config> = {}, sandboxOpts: SandboxOptions = {}, opts: CreateOptions = {}): Promise<CheckoutTestApp> {
   const sandbox = await startSandbox({ timeoutMs: 60_000, webhookRetryDelaysMs: [100, 200, 400], ...sandboxOpts });
-  const t = await startTestApp(kind, { processorUrl: sandbox.url, processorTimeoutMs: 1500, ...extra });
+  const t = await startTestApp(kind, { processorUrl: sandbox.url, processorTimeoutMs: 1500, ...extra }, opts);
   await t.app.http.listen({ port: 0, host: '127.0.0.1' });
   const addr = t.app.http.server.address();
   const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;

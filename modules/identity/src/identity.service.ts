@@ -353,6 +353,12 @@ export async function storeInfo(ctx: Ctx, storeId: string): Promise<StoreInfo | 
   return row ? { id: row.id, name: row.name, number: row.number, timezone: row.timezone, address: (row.address ?? null) as Record<string, unknown> | null, business_name: row.business_name, currency: row.currency.trim() } : null;
 }
 
+/** The caller's business: name, currency and time zone. */
+export async function tenantInfo(ctx: Ctx): Promise<{ id: string; name: string; currency: string; timezone: string }> {
+  const row = await t(ctx.trx).selectFrom('identity.tenants').select(['id', 'name', 'currency', 'timezone']).where('id', '=', ctx.tenantId).executeTakeFirstOrThrow();
+  return { ...row, currency: row.currency.trim() };
+}
+
 /** A register's store, name and number; null if none. */
 export async function registerInfo(ctx: Ctx, registerId: string): Promise<RegisterInfo | null> {
   if (!isUuid(registerId)) return null;

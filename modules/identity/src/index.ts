@@ -22,6 +22,8 @@ export interface StoresApi {
   existingStoreIds(ctx: Ctx, ids: readonly string[]): Promise<string[]>;
   /** A store with its number (order numbers), and the business's name and currency (sales, receipts); null if none. */
   storeInfo(ctx: Ctx, storeId: string): Promise<svc.StoreInfo | null>;
+  /** The caller's business: name, currency and time zone. */
+  tenantInfo(ctx: Ctx): Promise<{ id: string; name: string; currency: string; timezone: string }>;
   /** A register's store, name and number; null if none. */
   registerInfo(ctx: Ctx, registerId: string): Promise<svc.RegisterInfo | null>;
   /** Display names of users by id (unknown ids are absent). */
@@ -69,6 +71,7 @@ export function createIdentityModule(opts: { masterKey: Buffer; clock: Clock; lo
     stores: {
       existingStoreIds: (ctx, ids) => svc.existingStoreIds(ctx, ids),
       storeInfo: (ctx, id) => svc.storeInfo(ctx, id),
+      tenantInfo: (ctx) => svc.tenantInfo(ctx),
       registerInfo: (ctx, id) => svc.registerInfo(ctx, id),
       userNames: (ctx, ids) => svc.userNames(ctx, ids),
     },

@@ -1,3 +1,5 @@
 export * from './money.ts';
 export * from './tax.ts';
 export * from './barcode.ts';
+export * from './cart.ts';
+export * from './cash.ts';

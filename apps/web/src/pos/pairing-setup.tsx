@@ -127,6 +127,8 @@ function RegisterPicker({ pairer, api }: { pairer: Pairer; api: ReturnType<typeo
       store_name: store.name,
       register_id: register.id,
       register_name: register.name,
+      store_number: store.number,
+      register_number: register.number,
       paired_by: { id: pairer.user.id, name: pairer.user.name, email: pairer.user.email },
       paired_at: new Date().toISOString(),
       tokens,

@@ -11,6 +11,9 @@ export type Pairing = {
   store_name: string;
   register_id: string;
   register_name: string;
+  /** make up the till's order-number prefix (S1-R2-); absent in pairings saved before they were kept */
+  store_number?: number;
+  register_number?: number;
   paired_by: Pick<SessionUser, 'id' | 'name' | 'email'>;
   paired_at: string;
   tokens: Tokens;

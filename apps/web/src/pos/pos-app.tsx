@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { PinSession } from '../api/client';
 import { sessionSlot } from '../auth/session';
 import { ConfirmDialog } from '../ui/dialog';
@@ -7,6 +7,11 @@ import { PairingSetup } from './pairing-setup';
 import { unpair, usePairing, type Pairing } from './pairing-store';
 import { PosLayout } from './pos-layout';
 import { SwitchCashier } from './switch-cashier';
+import { useQueueSummary } from './sync-status';
+import { queueSummary } from '../sync/sale-queue';
+import { clearCatalog } from './db/catalog-db';
+import { tillDb } from './db/till-db';
+import { startTillServices, type TillServices } from './till-services';
 import './pos.css';
 
 /** The cashier's session lives in memory only: a reload of a shared till asks for a PIN again. */
@@ -42,9 +47,31 @@ export default function PosApp() {
 function Paired({ pairing, cashier, setCashier }: { pairing: Pairing; cashier: CashierSession | null; setCashier: (c: CashierSession | null) => void }) {
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
+  const queue = useQueueSummary();
+  const [services, setServices] = useState<TillServices | null>(null);
+  const cashierRef = useRef(cashier);
+  cashierRef.current = cashier;
+
+  // The catalog feed and the sale queue run while the device is paired, cashier or not.
+  useEffect(() => {
+    const s = startTillServices(pairing, () => {
+      const c = cashierRef.current;
+      return c ? { user_id: c.user.id, access_token: c.access_token, expires_at: c.expires_at } : null;
+    });
+    setServices(s);
+    return () => s.stop();
+    // oxlint-disable-next-line react-hooks/exhaustive-deps
+  }, [pairing.register_id]);
 
   async function doUnpair() {
     setBusy(true);
+    // Checked again here: a sale may have been queued in another tab since the dialog opened.
+    if ((await queueSummary(tillDb())).queued > 0) {
+      setBusy(false);
+      return;
+    }
+    // The catalog cache belongs to this pairing's business; the next pairing may be another one.
+    await clearCatalog().catch(() => {});
     // The manager's back-office session may share this token; unpair() leaves it alone then.
     await unpair(sessionSlot);
     setBusy(false);
@@ -56,14 +83,31 @@ function Paired({ pairing, cashier, setCashier }: { pairing: Pairing; cashier: C
   return (
     <PosLayout pairing={pairing} onUnpair={cashier ? undefined : askUnpair}>
       {cashier ? (
-        <CashierScreen cashier={cashier} pairing={pairing} onSwitch={() => setCashier(null)} onUnpair={askUnpair} />
+        <CashierScreen cashier={cashier} pairing={pairing} services={services} onSwitch={() => setCashier(null)} />
       ) : (
         <SwitchCashier
           pairing={pairing}
           onSignedIn={(s) => setCashier({ user: s.user, access_token: s.access_token, expires_at: Date.now() + s.expires_in * 1000 })}
         />
       )}
-      {confirming && (
+      {confirming && queue.queued > 0 && (
+        <ConfirmDialog
+          title="Sales are waiting to be sent"
+          message={
+            <p>
+              {queue.queued} {queue.queued === 1 ? 'sale has' : 'sales have'} not reached the server yet. This device can’t be unpaired until they are
+              sent: connect it to the network and wait for the queue to empty.
+            </p>
+          }
+          confirmLabel="Try sending now"
+          onConfirm={() => {
+            void services?.sales.syncNow();
+            setConfirming(false);
+          }}
+          onCancel={() => setConfirming(false)}
+        />
+      )}
+      {confirming && queue.queued === 0 && (
         <ConfirmDialog
           title="Unpair this device?"
           message={

@@ -1,10 +1,9 @@
 import type { ReactNode } from 'react';
 import { Brand } from '../ui/brand';
-import { useOnline } from '../ui/use-online';
 import type { Pairing } from './pairing-store';
+import { NetPill, QueueBanner } from './sync-status';
 
 export function PosLayout({ pairing, onUnpair, children }: { pairing?: Pairing; onUnpair?: (() => void) | undefined; children: ReactNode }) {
-  const online = useOnline();
   return (
     <div className="pos">
       <header className="pos__bar">
@@ -15,15 +14,14 @@ export function PosLayout({ pairing, onUnpair, children }: { pairing?: Pairing; 
             <span className="pos__store-name">{pairing.store_name}</span>
           </p>
         )}
-        <span className={online ? 'pos__net' : 'pos__net pos__net--off'} role="status">
-          {online ? 'Online' : 'Offline'}
-        </span>
+        <NetPill />
         {onUnpair && (
           <button type="button" className="button button--ghost button--small" onClick={onUnpair}>
             Unpair device
           </button>
         )}
       </header>
+      {pairing && <QueueBanner />}
       <main className="pos__main" id="main">
         {children}
       </main>

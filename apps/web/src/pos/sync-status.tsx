@@ -1,0 +1,67 @@
+import { useEffect, useState } from 'react';
+import { queueSummary } from '../sync/sale-queue';
+import { useOnline } from '../ui/use-online';
+import { tillDb } from './db/till-db';
+import { useLiveQuery } from './use-live-query';
+
+export const STALE_MS = 24 * 60 * 60_000;
+
+export function ageText(ms: number): string {
+  const min = Math.floor(ms / 60_000);
+  if (min < 1) return 'under a minute';
+  if (min < 60) return `${min} min`;
+  const h = Math.floor(min / 60);
+  if (h < 48) return `${h} h ${min % 60} min`;
+  return `${Math.floor(h / 24)} days`;
+}
+
+function useNow(everyMs: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), everyMs);
+    return () => clearInterval(t);
+  }, [everyMs]);
+  return now;
+}
+
+export function useQueueSummary() {
+  return useLiveQuery(() => queueSummary(tillDb()), [], { queued: 0, rejected: 0, oldest_queued_at: null });
+}
+
+export function NetPill() {
+  const online = useOnline();
+  return (
+    <span className={online ? 'pos__net' : 'pos__net pos__net--off'} role="status">
+      {online ? 'Online' : 'Offline'}
+    </span>
+  );
+}
+
+/** What the cashier must always see: offline, how many sales wait and for how long, refusals. */
+export function QueueBanner() {
+  const online = useOnline();
+  const q = useQueueSummary();
+  const now = useNow(30_000);
+  const age = q.oldest_queued_at ? now - Date.parse(q.oldest_queued_at) : 0;
+  const stale = q.queued > 0 && age > STALE_MS;
+  return (
+    <>
+      {(!online || q.queued > 0 || q.rejected > 0) && (
+        <div className={`till-sync${stale ? ' till-sync--stale' : ''}`} role={stale ? 'alert' : 'status'} aria-label="Sales waiting to send">
+          {!online && <strong className="till-sync__offline">Offline: sales are saved on this till and sent when the connection is back.</strong>}
+          {q.queued > 0 && (
+            <span data-testid="queued-sales">
+              {q.queued} {q.queued === 1 ? 'sale' : 'sales'} waiting to send · oldest {ageText(age)}
+            </span>
+          )}
+          {stale && <strong> · Older than 24 hours: connect this till to the network as soon as possible.</strong>}
+          {q.rejected > 0 && (
+            <span className="till-sync__rejected">
+              {q.rejected} {q.rejected === 1 ? 'sale was' : 'sales were'} refused by the server: a manager must look at {q.rejected === 1 ? 'it' : 'them'}.
+            </span>
+          )}
+        </div>
+      )}
+    </>
+  );
+}

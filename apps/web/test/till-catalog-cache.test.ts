@@ -1,0 +1,99 @@
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { gtinCheckDigit } from '@novapos/domain';
+import { CatalogDb } from '../src/pos/db/catalog-db.ts';
+import { CURSOR_KEY, pullCatalog, type FeedChange, type FeedPage } from '../src/pos/catalog/catalog-feed.ts';
+import { findByBarcode, priceIn, ratesIn, searchVariants } from '../src/pos/catalog/catalog-query.ts';
+
+const usd = (amount: number) => ({ amount, currency: 'USD' });
+const STORE = 's1';
+const upcBody = '03600029145';
+const UPC = `${upcBody}${gtinCheckDigit(upcBody)}`; // 12 digits
+
+let seq = 0;
+const change = (entity: FeedChange['entity'], id: string, data: Record<string, unknown> | null): FeedChange => ({
+  seq: ++seq, entity, id, action: data ? 'updated' : 'deleted', op: data ? 'upsert' : 'delete', data, changed_at: new Date().toISOString(),
+});
+const product = (id: string, name: string, extra: Record<string, unknown> = {}) => change('product', id, { id, name, category_id: 'c1', tax_code_id: 't1', status: 'active', ...extra });
+const variant = (id: string, productId: string, sku: string, title: string, extra: Record<string, unknown> = {}) =>
+  change('variant', id, { id, product_id: productId, sku, title, barcodes: [], price: usd(2500), store_prices: [], status: 'active', position: 0, ...extra });
+
+/** Serves the changes in pages of `size`, with cursors that are the index reached. */
+function feed(changes: FeedChange[], size = 2) {
+  const asked: (string | undefined)[] = [];
+  return {
+    asked,
+    fetchPage: async (cursor: string | undefined): Promise<FeedPage> => {
+      asked.push(cursor);
+      const from = cursor ? Number(cursor) : 0;
+      const data = changes.slice(from, from + size);
+      return { data, next_cursor: String(from + data.length), has_more: from + size < changes.length };
+    },
+  };
+}
+
+let db: CatalogDb;
+let n = 0;
+beforeEach(async () => {
+  db = new CatalogDb(`catalog-test-${++n}`);
+  await db.open();
+});
+afterEach(() => db.close());
+
+describe('the till catalog cache', () => {
+  const base = () => [
+    change('tax_code', 't1', { id: 't1', name: 'Sales tax', rates: [{ id: 'r1', store_id: STORE, name: 'State', rate_ppm: 40_000 }, { id: 'r2', store_id: 's2', name: 'Other', rate_ppm: 70_000 }] }),
+    product('p1', 'Linen Shirt'),
+    variant('v1', 'p1', 'AP-LIN-M', 'M / Navy', { barcodes: [{ code: UPC, type: 'upca' }], store_prices: [{ store_id: STORE, price: usd(2700) }] }),
+    variant('v2', 'p1', 'AP-LIN-L', 'L / Navy'),
+    product('p2', 'Canvas Tote'),
+    variant('v3', 'p2', 'BG-TOTE', ''),
+  ];
+
+  it('downloads the feed page by page and resumes from the stored cursor', async () => {
+    const changes = base();
+    const f = feed(changes);
+    expect(await pullCatalog(db, f.fetchPage)).toEqual({ pages: 3, changes: 6 });
+    expect(f.asked).toEqual([undefined, '2', '4']);
+    expect(await db.variants.count()).toBe(3);
+    expect((await db.meta.get(CURSOR_KEY))!.value).toBe('6');
+
+    changes.push(product('p2', 'Canvas Market Tote'));
+    const again = feed(changes);
+    await pullCatalog(db, again.fetchPage);
+    expect(again.asked).toEqual(['6']);
+    expect((await db.variants.get('v3'))!.name).toBe('Canvas Market Tote');
+  });
+
+  it('finds a variant by SKU prefix and by name word prefixes, case-insensitively', async () => {
+    await pullCatalog(db, feed(base(), 100).fetchPage);
+    expect((await searchVariants(db, 'ap-lin')).map((v) => v.id)).toEqual(['v2', 'v1']);
+    expect((await searchVariants(db, 'lin sh')).map((v) => v.name)).toEqual(['Linen Shirt / L / Navy', 'Linen Shirt / M / Navy']);
+    expect((await searchVariants(db, 'tote')).map((v) => v.id)).toEqual(['v3']);
+    expect(await searchVariants(db, 'shirt tote')).toEqual([]);
+  });
+
+  it('matches the UPC-A and EAN-13 forms of one GTIN to the same variant', async () => {
+    await pullCatalog(db, feed(base(), 100).fetchPage);
+    expect((await findByBarcode(db, UPC))?.id).toBe('v1');
+    expect((await findByBarcode(db, `0${UPC}`))?.id).toBe('v1');
+    expect(await findByBarcode(db, '4006381333931')).toBeNull();
+  });
+
+  it('prices a variant per store and keeps only that store’s tax rates', async () => {
+    await pullCatalog(db, feed(base(), 100).fetchPage);
+    const v1 = (await db.variants.get('v1'))!;
+    expect(priceIn(v1, STORE)).toEqual(usd(2700));
+    expect(priceIn(v1, 's2')).toEqual(usd(2500));
+    expect(await ratesIn(db, v1, STORE)).toEqual([{ id: 'r1', name: 'State', rate_ppm: 40_000 }]);
+  });
+
+  it('hides archived and deleted variants and those of an archived product', async () => {
+    const changes = [...base(), variant('v2', 'p1', 'AP-LIN-L', 'L / Navy', { status: 'archived' }), change('variant', 'v3', null)];
+    await pullCatalog(db, feed(changes, 100).fetchPage);
+    expect((await searchVariants(db, 'linen')).map((v) => v.id)).toEqual(['v1']);
+    expect(await db.variants.get('v3')).toBeUndefined();
+    await pullCatalog(db, feed([...changes, product('p1', 'Linen Shirt', { status: 'archived' })], 100).fetchPage);
+    expect(await searchVariants(db, 'linen')).toEqual([]);
+  });
+});
