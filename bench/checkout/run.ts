@@ -1,6 +1,7 @@
 /**
  * Checkout benchmark: card checkouts per second and p50/p99 latency of `POST /api/v1/checkout`
- * (3 lines, one card tender, a fresh Idempotency-Key each) at 8 and 32 concurrent lanes, on a
+ * (3 lines, one card tender, a fresh Idempotency-Key each) at 8 and 32 concurrent lanes (a lane is
+ * a till on its own register, as in a store: one register rings one sale at a time), on a
  * PostgreSQL server and on embedded PGlite, beside `pgbench` TPC-B on the same PostgreSQL server
  * measured in the same run (the baseline: what that server does with a simple write transaction).
  *
@@ -27,7 +28,7 @@ const CHECKOUTS = Number(process.env.BENCH_CHECKOUTS ?? 1500);
 const KINDS = (process.env.BENCH_KINDS ?? 'postgres,pglite').split(',').map((k) => k.trim()) as Kind[];
 const POOL = Number(process.env.BENCH_POOL_SIZE ?? 10);
 const PGBENCH_SECONDS = Number(process.env.BENCH_PGBENCH_SECONDS ?? 15);
-const LANES = [8, 32];
+const LANES = (process.env.BENCH_LANES ?? '8,32').split(',').map(Number);
 
 interface Row {
   kind: Kind;
@@ -67,7 +68,7 @@ async function startSandboxProcess(): Promise<{ url: string; child: ChildProcess
 async function startServerProcess(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [join(ROOT, 'apps/server/bin/novapos.js'), 'serve'], {
+  const child = spawn(process.execPath, [join(ROOT, 'apps/server/bin/novapos.js'), 'serve', ...(process.env.BENCH_ROLE ? ['--role', process.env.BENCH_ROLE] : [])], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', SANDBOX_PORT: 'off', LOG_LEVEL: 'warn', NOVAPOS_MASTER_KEY: randomBytes(32).toString('hex') },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -83,7 +84,14 @@ async function json(url: string, init: RequestInit & { token?: string } = {}): P
   return { status: r.status, body: text ? JSON.parse(text) : null };
 }
 
-async function prepareShop(url: string): Promise<{ token: string; body: (cardToken: string) => unknown }> {
+interface Shop {
+  token: string;
+  /** the checkout a till at register `lane` sends */
+  body: (cardToken: string, lane: number) => unknown;
+}
+
+/** A business with one register per lane: a register is one till, ringing one sale at a time (its numbers are gapless). */
+async function prepareShop(url: string, registers: number): Promise<Shop> {
   const s = await json(`${url}/api/v1/signup`, {
     method: 'POST',
     headers: { 'idempotency-key': randomUUID() },
@@ -103,11 +111,17 @@ async function prepareShop(url: string): Promise<{ token: string; body: (cardTok
   });
   if (p.status !== 201) throw new Error(`product: ${p.status} ${JSON.stringify(p.body)}`);
   const variants: string[] = p.body.variants.map((v: { id: string }) => v.id);
+  const registerIds: string[] = [s.body.register.id];
+  while (registerIds.length < registers) {
+    const r = await json(`${url}/api/v1/stores/${s.body.store.id}/registers`, { method: 'POST', token, headers: { 'idempotency-key': randomUUID() }, body: JSON.stringify({ name: `Till ${registerIds.length + 1}` }) });
+    if (r.status !== 201) throw new Error(`register: ${r.status} ${JSON.stringify(r.body)}`);
+    registerIds.push(r.body.id);
+  }
   const total = 1000 + 1250 + 1500;
   return {
     token,
-    body: (cardToken) => ({
-      order: { store_id: s.body.store.id, register_id: s.body.register.id, lines: variants.map((v) => ({ variant_id: v, quantity: 1 })) },
+    body: (cardToken, lane) => ({
+      order: { store_id: s.body.store.id, register_id: registerIds[lane % registerIds.length], lines: variants.map((v) => ({ variant_id: v, quantity: 1 })) },
       payments: [{ tender: 'card', token: cardToken, amount: { amount: total, currency: 'USD' } }],
     }),
   };
@@ -130,13 +144,13 @@ async function tokens(sandboxUrl: string, n: number): Promise<string[]> {
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
-async function runLanes(url: string, shop: { token: string; body: (t: string) => unknown }, cards: string[], lanes: number): Promise<Omit<Row, 'kind'>> {
+async function runLanes(url: string, shop: Shop, cards: string[], lanes: number): Promise<Omit<Row, 'kind'>> {
   const latencies: number[] = [];
   let errors = 0;
   let next = 0;
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: lanes }, async () => {
+    Array.from({ length: lanes }, async (_, lane) => {
       for (;;) {
         const i = next++;
         if (i >= cards.length) return;
@@ -144,7 +158,7 @@ async function runLanes(url: string, shop: { token: string; body: (t: string) =>
         const r = await fetch(`${url}/api/v1/checkout`, {
           method: 'POST',
           headers: { authorization: `Bearer ${shop.token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-          body: JSON.stringify(shop.body(cards[i]!)),
+          body: JSON.stringify(shop.body(cards[i]!, lane)),
         });
         const body = (await r.json()) as { status?: string };
         latencies.push(performance.now() - t0);
@@ -193,7 +207,7 @@ async function main(): Promise<void> {
       }
       const server = await startServerProcess({ ...env, PAYMENTS_PROCESSOR_URL: sandbox.url });
       children.push(server.child);
-      const shop = await prepareShop(server.url);
+      const shop = await prepareShop(server.url, Math.max(...LANES));
       const warm = await runLanes(server.url, shop, await tokens(sandbox.url, 200), 8);
       if (warm.errors) throw new Error(`[${kind}] warm-up had ${warm.errors} failed checkouts`);
       for (const lanes of LANES) {

@@ -143,7 +143,8 @@ export async function runPayments(
     // processor call and its next transaction, a webhook whose event is not delivered yet) is
     // applied first, so what is due below is what is really due
     const known = new Map(order.payments.map((x) => [x.payment_id, x.status]));
-    for (const x of await payments.listForOrder(c, id)) {
+    let onOrder = await payments.listForOrder(c, id);
+    for (const x of onOrder) {
       if (known.get(x.id) !== x.status && !IN_FLIGHT.has(x.status)) order = await sales.recordPayment(c, id, payments.summary(x) as never);
     }
     let last: PaymentView | null = null;
@@ -153,7 +154,7 @@ export async function runPayments(
         if (order.status !== 'open' || order.amount_due.amount <= 0) break;
         // money already on its way (a card at the processor, a crypto checkout the customer has
         // open) is spoken for: the order row lock makes this check and the new payment one step
-        const inFlight = (await payments.listForOrder(c, order.id)).filter((x) => IN_FLIGHT.has(x.status));
+        const inFlight = onOrder.filter((x) => IN_FLIGHT.has(x.status));
         const held = inFlight.reduce((sum, x) => sum + x.amount.amount - (x.tip?.amount ?? 0), 0);
         if (held > 0 && order.amount_due.amount - held <= 0) {
           throw new AppError(409, 'payment_in_progress', 'Another payment for this sale is still in progress; wait for its outcome before taking another', {
@@ -169,6 +170,7 @@ export async function runPayments(
           amount_due: order.amount_due.amount - held,
           body: paymentBodies[i] as never,
         });
+        onOrder = [...onOrder, p];
       }
       last = p;
       if (PROCESSOR_TENDERS.has(p.tender) && (p.status === 'pending' || p.status === 'unknown')) {
@@ -189,7 +191,8 @@ export async function runPayments(
   }
 
   async function answer(c: Ctx, end: End): Promise<StoredResponse> {
-    const order = (await sales.getOrder(c, end.order.id)) ?? end.order;
+    // the order as the last step left it, in this transaction: current
+    const order = end.order;
     if (end.kind === 'done') return { status: 201, body: await respond.done(order, end.last, c) };
     const p = end.payment;
     const declined = p.status === 'declined';

@@ -26,7 +26,7 @@ export function createCheckoutFlow(deps: VoidDeps & { schemas: CheckoutSchemas; 
       const p = event.payload as { order_id?: string; payment?: unknown };
       if (typeof p.order_id !== 'string' || !p.payment) throw new Error(`${event.type} ${event.id} has no order_id or payment`);
       const ctx = serviceCtx({ trx, tenantId: event.tenant_id, actor: systemActor, clock: deps.clock, log: deps.log, requestId: `event:${event.id}` });
-      await deps.sales.lockOrder(ctx, p.order_id);
+      // recordPayment locks the order itself
       await deps.sales.recordPayment(ctx, p.order_id, p.payment as never);
     },
   };

@@ -103,6 +103,8 @@ export function createEventBus(opts: EventBusOptions): EventBus {
     else log.warn({ ...ctx, err: o.error, attempts: o.attempts, retry_in_ms: o.retryInMs }, 'event delivery failed; will retry');
   };
 
+  const FANOUT_BATCH = 500;
+
   // Relay then deliver what is due. Runs one at a time per bus; a wake-up during a run queues one more run.
   async function pumpOnce(): Promise<void> {
     if (!live()) return;
@@ -110,19 +112,21 @@ export function createEventBus(opts: EventBusOptions): EventBus {
       if (nats) {
         const transport = nats;
         while ((await relayTo(db, (events) => transport.publish(events))) > 0 && live());
-      } else if (consumers.size > 0) {
-        // Without consumers, relaying would mark events as handed out to nobody.
+      }
+      let fanned = 0;
+      if (!nats && consumers.size > 0) {
+        // Without consumers, relaying would mark events as handed out to nobody. A short batch
+        // means the outbox is drained: no second, empty round trip.
         const list = [...consumers.values()];
-        while ((await fanOut(db, list)) > 0 && live());
+        for (let n = FANOUT_BATCH; n === FANOUT_BATCH && live(); ) fanned += n = await fanOut(db, list, FANOUT_BATCH);
       }
       if (consumers.size === 0) return;
       const next = () => deliverNext(db, consumers, policy);
-      // One probe first, so an idle poll costs one claim query rather than `concurrency` of them.
-      const first = await next();
-      if (!first) return;
-      report(first);
+      // As many delivery loops as there is fresh work for (each ends on one empty claim): an idle
+      // poll or a lone event costs one loop, a burst gets `concurrency` of them.
+      const loops = Math.max(1, Math.min(concurrency, fanned));
       await Promise.all(
-        Array.from({ length: concurrency }, async () => {
+        Array.from({ length: loops }, async () => {
           for (let o = await next(); o && live(); o = await next()) report(o);
         }),
       );
