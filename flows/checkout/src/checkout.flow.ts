@@ -80,6 +80,7 @@ export async function runPayments(
   let orderId: string | null = null;
   let paymentIds: string[] = [];
   let first = true;
+  let created: OrderView | null = null;
 
   const tx = <T>(fn: (c: Ctx) => Promise<T>): Promise<T> =>
     database.db.transaction().execute(async (trx) => {
@@ -99,12 +100,15 @@ export async function runPayments(
             recovery = claim.recovery as Recovery | null;
           }
           if (recovery) orderId = recovery.order_id;
-          else if (target.kind === 'create') orderId = (await sales.createOrder(c, target.order as never)).id;
+          else if (target.kind === 'create') created = await sales.createOrder(c, target.order as never);
           else orderId = target.orderId;
+          if (created) orderId = created.id;
           paymentIds = paymentBodies.map((b, i) => (typeof b.id === 'string' ? b.id : (recovery?.payment_ids[i] ?? newId())));
-          if (key && !recovery) await saveRecoveryPoint(c.trx, key, { order_id: orderId, payment_ids: paymentIds } satisfies Recovery);
+          if (key && !recovery) await saveRecoveryPoint(c.trx, key, { order_id: orderId!, payment_ids: paymentIds } satisfies Recovery);
         }
-        const step = await advance(c, orderId!);
+        // an order this transaction created is already locked by it: no second read
+        const step = await advance(c, orderId!, created);
+        created = null;
         if (step.kind === 'execute') return step;
         const response = await answer(c, step);
         if (key) await finishStagedKey(c.trx, key, response);
@@ -137,8 +141,8 @@ export async function runPayments(
   }
 
   /** Takes the next payments in order until one needs the processor, one fails, or nothing is due. */
-  async function advance(c: Ctx, id: string): Promise<Step> {
-    let order = await sales.lockOrder(c, id);
+  async function advance(c: Ctx, id: string, fresh: OrderView | null = null): Promise<Step> {
+    let order = fresh ?? (await sales.lockOrder(c, id));
     // a payment settled since the order last heard of it (another request's card between its
     // processor call and its next transaction, a webhook whose event is not delivered yet) is
     // applied first, so what is due below is what is really due

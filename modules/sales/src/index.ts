@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { CatalogApi } from '@novapos/catalog';
 import type { StoresApi } from '@novapos/identity';
 import type { InventoryApi } from '@novapos/inventory';
-import type { Clock, Ctx, Kernel, MigrationSource, NovaModule } from '@novapos/platform';
+import { notFound, type Clock, type Ctx, type Kernel, type MigrationSource, type NovaModule } from '@novapos/platform';
 import type { Logger } from 'pino';
 import type { OrderCreate, OrderDto, PaymentSummary, SessionDto, SettingsDto } from './contract.ts';
 import * as drawer from './drawer.service.ts';
@@ -60,8 +60,9 @@ export function createSalesModule(opts: SalesModuleDeps): SalesModule {
     createOrder: (ctx, input) => orders.createOrder(ctx, deps, input),
     getOrder: (ctx, id) => orders.loadOrder(ctx, id),
     async lockOrder(ctx, id) {
-      await orders.requireOrder(ctx, id, true);
-      return (await orders.loadOrder(ctx, id))!;
+      const order = await orders.loadOrder(ctx, id, true);
+      if (!order) throw notFound('Order');
+      return order;
     },
     recordPayment: (ctx, orderId, summary) => orders.recordPayment(ctx, orderId, summary),
     settle: (ctx, id) => orders.settle(ctx, id),

@@ -402,13 +402,26 @@ export async function listOrders(ctx: Ctx, q: OrdersQuery): Promise<{ data: Orde
  * Creates a priced open order. A resend of an offline order (same id, same content) returns it;
  * the same id with other content is 409 `order_id_conflict`.
  */
+/** How far ahead of the server a till's clock may run before its capture time is not believed. */
+export const MAX_CLOCK_AHEAD_MS = 5 * 60_000;
+
+function clampFutureCapture(ctx: Ctx, input: { captured_offline_at?: string | null | undefined }): string | null {
+  if (!input.captured_offline_at) return null;
+  const now = ctx.clock.now();
+  const at = new Date(input.captured_offline_at);
+  if (at.getTime() <= now.getTime() + MAX_CLOCK_AHEAD_MS) return null;
+  input.captured_offline_at = now.toISOString();
+  return `captured_offline_at ${at.toISOString()} is ahead of the server's clock: the sale was priced and dated at ${now.toISOString()} (check the till's clock)`;
+}
+
 export async function createOrder(ctx: Ctx, deps: SalesDeps, raw: unknown): Promise<OrderDto> {
   const input = parseInput(OrderCreate, raw);
   const hash = contentHash(input);
   if (input.id) {
     // two deliveries of one offline order at once: the second waits, then finds the first
     await sql`select pg_advisory_xact_lock(hashtextextended(${`sales.order:${ctx.tenantId}:${input.id}`}, 0))`.execute(ctx.trx);
-    const existing = await orderRow(ctx, input.id);
+    // locked like a new row would be: the caller may take payments on it in this transaction
+    const existing = await orderRow(ctx, input.id, true);
     if (existing) {
       if (existing.content_hash !== hash) throw conflict(E.orderIdConflict, 'Another order with this id exists with different content', { order_id: input.id });
       if (!canReachStore(ctx, existing.store_id)) throw notFound('Order');
@@ -425,7 +438,10 @@ export async function createOrder(ctx: Ctx, deps: SalesDeps, raw: unknown): Prom
     registerNumber = reg.number;
   }
   const settings = await readSettings(ctx);
+  // a till's clock is not trusted: a sale "captured" in the future is priced and dated now
+  const skewNote = clampFutureCapture(ctx, input);
   const priced = await priceNewLines(ctx, deps, store, input, settings);
+  if (skewNote) priced.reviewReasons.push(skewNote);
 
   // numbering: S{store}-R{register}-NNNNNN, gapless per register (S{store}-W-… without one)
   const prefix = `S${store.number}-${registerNumber === null ? 'W' : `R${registerNumber}`}`;

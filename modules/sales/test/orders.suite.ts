@@ -161,6 +161,13 @@ describe(`sales on ${kind}`, () => {
     const again = await manager().post(`/orders/${stale.body.id}/review`, { note: 'twice' });
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('not_under_review');
+
+    // a till whose clock runs a day ahead: priced and dated now, flagged
+    const ahead = await order({ lines: [line({ id: candle }, 1, { unit_price: usd(1200) })], captured_offline_at: new Date(Date.now() + 86_400_000).toISOString() });
+    expect(ahead.status).toBe(201);
+    expect(Math.abs(new Date(ahead.body.captured_offline_at).getTime() - Date.now())).toBeLessThan(60_000);
+    expect(ahead.body).toMatchObject({ needs_review: true, total: usd(1200) });
+    expect(ahead.body.review_reasons.join(' ')).toMatch(/ahead of the server's clock/);
   });
 
   it('limits discounts: a cashier up to the tenant percent, a manager above; a discount needs a reason', async () => {
