@@ -8,7 +8,7 @@ import {
   backoffMs,
   countBacklog,
   countDeadLetters,
-  deliverNext,
+  deliverBatch,
   fanOut,
   handleOnce,
   purge,
@@ -104,6 +104,7 @@ export function createEventBus(opts: EventBusOptions): EventBus {
   };
 
   const FANOUT_BATCH = 500;
+  const DELIVERY_BATCH = 16;
 
   // Relay then deliver what is due. Runs one at a time per bus; a wake-up during a run queues one more run.
   async function pumpOnce(): Promise<void> {
@@ -121,13 +122,14 @@ export function createEventBus(opts: EventBusOptions): EventBus {
         for (let n = FANOUT_BATCH; n === FANOUT_BATCH && live(); ) fanned += n = await fanOut(db, list, FANOUT_BATCH);
       }
       if (consumers.size === 0) return;
-      const next = () => deliverNext(db, consumers, policy);
-      // As many delivery loops as there is fresh work for (each ends on one empty claim): an idle
-      // poll or a lone event costs one loop, a burst gets `concurrency` of them.
-      const loops = Math.max(1, Math.min(concurrency, fanned));
+      // Deliveries are claimed in batches (one transaction each, a savepoint per delivery); as
+      // many loops as there is fresh work for, each ending on one empty claim: an idle poll or a
+      // lone event costs one loop, a burst gets `concurrency` of them.
+      const batch = () => deliverBatch(db, consumers, policy, DELIVERY_BATCH);
+      const loops = Math.max(1, Math.min(concurrency, Math.ceil(fanned / DELIVERY_BATCH)));
       await Promise.all(
         Array.from({ length: loops }, async () => {
-          for (let o = await next(); o && live(); o = await next()) report(o);
+          for (let got = await batch(); got.length && live(); got = await batch()) got.forEach(report);
         }),
       );
     } catch (err) {

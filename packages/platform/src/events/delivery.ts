@@ -38,8 +38,7 @@ async function tryLock(trx: Trx, key: number): Promise<boolean> {
  * and the inbox row commit or roll back together. False when this consumer already applied it.
  */
 export async function handleOnce(trx: Trx, consumer: ConsumerDef, event: EventEnvelope): Promise<boolean> {
-  // scopeToTenant alone would leave app.system on from the claim and show the handler every tenant.
-  await sql`select set_config('app.system', '', true)`.execute(trx);
+  // scopeToTenant also turns app.system (on from the claim) off: the handler sees its tenant only
   await scopeToTenant(trx, event.tenant_id);
   const fresh = await sql`insert into platform.inbox (tenant_id, consumer, event_id)
     values (${event.tenant_id}, ${consumer.name}, ${event.id}) on conflict do nothing returning event_id`.execute(trx);
@@ -127,17 +126,34 @@ export type DeliveryOutcome =
  * of the same tenant and consumer is pending (outbox order per tenant); a dead one no longer blocks.
  */
 export async function deliverNext(db: Db, consumers: ReadonlyMap<string, ConsumerDef>, policy: RetryPolicy): Promise<DeliveryOutcome | null> {
+  return (await deliverBatch(db, consumers, policy, 1))[0] ?? null;
+}
+
+/**
+ * Like deliverNext for up to `limit` due deliveries in one transaction (one claim, one commit):
+ * each runs in its own savepoint, so one failing handler neither undoes nor blocks the others. A
+ * claimed batch holds at most one delivery per tenant and consumer (the oldest), so outbox order
+ * per tenant holds. Empty when nothing is due.
+ */
+export async function deliverBatch(db: Db, consumers: ReadonlyMap<string, ConsumerDef>, policy: RetryPolicy, limit: number): Promise<DeliveryOutcome[]> {
   return db.transaction().execute(async (trx) => {
     await scopeToSystem(trx);
-    const row = (await sql<OutboxRow & { consumer: string; attempts: number }>`
+    const rows = (await sql<OutboxRow & { consumer: string; attempts: number }>`
       select d.consumer, d.attempts, o.seq, o.id, o.tenant_id, o.type, o.version, o.payload, o.occurred_at
       from platform.event_deliveries d join platform.outbox o on o.id = d.event_id
       where d.status = 'pending' and d.next_attempt_at <= now() and d.consumer = any(${[...consumers.keys()]}::text[])
         and not exists (select 1 from platform.event_deliveries e
           where e.tenant_id = d.tenant_id and e.consumer = d.consumer and e.status = 'pending' and e.seq < d.seq)
-      order by d.seq limit 1
-      for update of d skip locked`.execute(trx)).rows[0];
-    if (!row) return null;
+      order by d.seq limit ${limit}
+      for update of d skip locked`.execute(trx)).rows;
+    const out: DeliveryOutcome[] = [];
+    for (const row of rows) out.push(await deliverClaimed(trx, consumers, policy, row));
+    return out;
+  });
+}
+
+async function deliverClaimed(trx: Trx, consumers: ReadonlyMap<string, ConsumerDef>, policy: RetryPolicy, row: OutboxRow & { consumer: string; attempts: number }): Promise<DeliveryOutcome> {
+  {
     const consumer = consumers.get(row.consumer)!;
     const event = toEnvelope(row);
     const key = sql`tenant_id = ${row.tenant_id} and consumer = ${row.consumer} and event_id = ${row.id}`;
@@ -162,7 +178,7 @@ export async function deliverNext(db: Db, consumers: ReadonlyMap<string, Consume
         where ${key}`.execute(trx);
       return { kind: 'failed', consumer, event, error, attempts, dead, retryInMs };
     }
-  });
+  }
 }
 
 /** Parks an event that failed over NATS as a dead delivery row, where retryDeadLetter finds it. */
