@@ -107,7 +107,6 @@ export interface StagedKey {
  * (the lease ran out) resumes from the recovery point instead of starting again.
  */
 export async function claimStagedKey(trx: Trx, k: StagedKey, leaseSeconds: number): Promise<StagedClaim> {
-  await scopeToTenant(trx, k.scope);
   const lock = await sql<{ ok: boolean }>`select pg_try_advisory_xact_lock(hashtextextended(${`${k.scope}:${k.key}`}, 7243)) as ok`.execute(trx);
   if (!lock.rows[0]!.ok) throw inProgress();
   let prior = await readKey(trx, k.scope, k.key);
@@ -129,16 +128,17 @@ export async function claimStagedKey(trx: Trx, k: StagedKey, leaseSeconds: numbe
   return { kind: 'run', recovery: prior.recovery ?? null };
 }
 
+// The staged functions run in a transaction the caller already scoped to `k.scope`; the plain
+// ones above re-scope because a handler (signup) may have moved its transaction to a new tenant.
+
 /** Saves what a resumed attempt needs (the ids the first stage created), in that stage's transaction. */
 export async function saveRecoveryPoint(trx: Trx, k: Pick<StagedKey, 'scope' | 'key'>, recovery: unknown): Promise<void> {
-  await scopeToTenant(trx, k.scope);
   await sql`update platform.idempotency_keys set recovery = ${JSON.stringify(recovery)}::jsonb
     where tenant_id = ${k.scope} and key = ${k.key} and state = 'running'`.execute(trx);
 }
 
 /** Ends a staged request with its response, in the transaction of its last state change. */
 export async function finishStagedKey(trx: Trx, k: Pick<StagedKey, 'scope' | 'key'>, res: StoredResponse): Promise<void> {
-  await scopeToTenant(trx, k.scope);
   await sql`update platform.idempotency_keys
        set state = 'done', response_status = ${res.status}, response_body = ${JSON.stringify(res.body ?? null)}::jsonb, locked_until = null
      where tenant_id = ${k.scope} and key = ${k.key}`.execute(trx);
@@ -149,7 +149,6 @@ export async function finishStagedKey(trx: Trx, k: Pick<StagedKey, 'scope' | 'ke
  * answered an error that is not final). When nothing durable was done yet, the row is dropped.
  */
 export async function releaseStagedKey(trx: Trx, k: Pick<StagedKey, 'scope' | 'key'>): Promise<void> {
-  await scopeToTenant(trx, k.scope);
   await sql`delete from platform.idempotency_keys where tenant_id = ${k.scope} and key = ${k.key} and state = 'running' and recovery is null`.execute(trx);
   await sql`update platform.idempotency_keys set locked_until = null where tenant_id = ${k.scope} and key = ${k.key} and state = 'running'`.execute(trx);
 }
