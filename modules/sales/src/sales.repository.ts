@@ -23,12 +23,21 @@ const m = (amount: number, currency: string) => ({ amount: Number(amount), curre
 
 export interface SalesSettings { cashier_max_discount_percent: number; cash_rounding_increment: number }
 
+// The tenant's settings, read once per transaction (an order is rendered several times in one
+// checkout); writeSettings replaces the remembered value.
+const settingsOfTx = new WeakMap<object, SalesSettings>();
+
 export async function readSettings(ctx: Ctx): Promise<SalesSettings> {
+  const known = settingsOfTx.get(ctx.trx);
+  if (known) return known;
   const row = await t(ctx.trx).selectFrom('sales.settings').select(['cashier_max_discount_percent', 'cash_rounding_increment']).executeTakeFirst();
-  return row ?? { cashier_max_discount_percent: DEFAULT_CASHIER_MAX_DISCOUNT_PERCENT, cash_rounding_increment: DEFAULT_CASH_ROUNDING_INCREMENT };
+  const settings = row ?? { cashier_max_discount_percent: DEFAULT_CASHIER_MAX_DISCOUNT_PERCENT, cash_rounding_increment: DEFAULT_CASH_ROUNDING_INCREMENT };
+  settingsOfTx.set(ctx.trx, settings);
+  return settings;
 }
 
 export async function writeSettings(ctx: Ctx, s: SalesSettings): Promise<void> {
+  settingsOfTx.delete(ctx.trx);
   await t(ctx.trx)
     .insertInto('sales.settings')
     .values({ tenant_id: ctx.tenantId, ...s })
