@@ -37,7 +37,7 @@ const t = {
 };
 const s = await t.request('POST', '/api/v1/signup', { headers: { 'idempotency-key': randomUUID() }, body: { business_name: 'Probe', email: `p-${randomUUID()}@example.com`, password: 'probe password 1234', currency: 'USD', timezone: 'UTC' } });
 const owner = { token: s.body.access_token, storeId: s.body.store.id, registerId: s.body.register.id };
-const p = await t.request('POST', '/api/v1/products', { token: owner.token, headers: { 'idempotency-key': randomUUID() }, body: { name: 'Tee', options: [{ name: 'Size', values: ['S', 'M', 'L'] }], variants: ['S', 'M', 'L'].map((s) => ({ sku: s, option_values: [s], price: { amount: 1000, currency: 'USD' } })) } });
+const p = await t.request('POST', '/api/v1/products', { token: owner.token, headers: { 'idempotency-key': randomUUID() }, body: { name: 'Tee', options: [{ name: 'Size', values: ['S', 'M', 'L'] }], variants: ['S', 'M', 'L'].map((size) => ({ sku: size, option_values: [size], price: { amount: 1000, currency: 'USD' } })) } });
 const variants = p.body.variants.map((v: { id: string }) => v.id);
 const order = { store_id: owner.storeId, register_id: owner.registerId, lines: variants.map((v: string) => ({ variant_id: v, quantity: 1 })) };
 const time = async (label: string, fn: () => Promise<unknown>) => {
@@ -51,7 +51,7 @@ const time = async (label: string, fn: () => Promise<unknown>) => {
   if (process.env.PROBE_QUERIES === label) {
     const total = [...times.values()].reduce((a, b) => a + b, 0) / 30;
     console.log('  time in queries per request', total.toFixed(1), 'ms');
-    for (const [k, v] of [...times].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(((v / 30).toFixed(2) + ' ms').padStart(10), String(counts.get(k)! / 30).padStart(5), k);
+    for (const [k, v] of [...times].toSorted((a, b) => b[1] - a[1]).slice(0, Number(process.env.PROBE_TOP ?? 15))) console.log(((v / 30).toFixed(2) + ' ms').padStart(10), String(counts.get(k)! / 30).padStart(5), k);
   }
 };
 await time('GET /me', () => t.request('GET', '/api/v1/me', { token: owner.token }));

@@ -2,7 +2,9 @@
 import type { CardService } from './cards.service.ts';
 import { ChargeCapture, ChargeCreate, ChargeVoid, ChargeListQuery, RefundCreate, RefundListQuery, TokenCreate, type List } from './contract.ts';
 import type { Faults } from './faults.ts';
+import { fail } from './errors.ts';
 import { parse, sendResult, sendSaved, toResponse, type Http } from './http.ts';
+import type { TerminalKeyPair } from './terminal-key.ts';
 import type { Timers } from './timers.ts';
 
 export interface CardRoutesDeps {
@@ -12,13 +14,14 @@ export interface CardRoutesDeps {
   timers: Timers;
   /** Simulated authorization time, inside the idempotent section. */
   processingDelayMs: number;
+  terminalKey: TerminalKeyPair;
 }
 
 // services are asked for one more than the limit, to tell whether there is more
 const more = <Q extends { limit: number }>(query: Q): Q => ({ ...query, limit: query.limit + 1 });
 const list = <T>(data: T[], limit: number): List<T> => ({ object: 'list', data: data.slice(0, limit), has_more: data.length > limit });
 
-export function registerCardRoutes({ http, cards, faults, timers, processingDelayMs }: CardRoutesDeps) {
+export function registerCardRoutes({ http, cards, faults, timers, processingDelayMs, terminalKey }: CardRoutesDeps) {
   const secret = { auth: 'secret' } as const;
 
   http.route('POST', '/v1/tokens', { auth: 'publishable', cors: true }, async (req, reply) => {
@@ -26,6 +29,9 @@ export function registerCardRoutes({ http, cards, faults, timers, processingDela
     if (!input.ok) return sendResult(reply, input);
     return sendResult(reply, cards.createToken(input.value));
   });
+
+  // the till fetches this while online and keeps it, to encrypt cards taken while offline
+  http.route('GET', '/v1/terminal/key', { auth: 'publishable', cors: true }, async (_req, reply) => reply.send(terminalKey.publicKey));
 
   http.route('GET', '/v1/tokens/:id', secret, async (req, reply) => {
     return sendResult(reply, cards.getToken((req.params as { id: string }).id));
@@ -40,7 +46,16 @@ export function registerCardRoutes({ http, cards, faults, timers, processingDela
     let withhold = false;
     const saved = await http.idempotent(req, { required: true, body: input.value }, async (key) => {
       await timers.sleep(processingDelayMs);
-      const result = cards.createCharge(input.value, key!);
+      let token = input.value.token;
+      if (token === undefined) {
+        // store and forward: the card is read here, at the processor, and goes no further
+        const card = terminalKey.decrypt(input.value.encrypted_card!);
+        if (!card) return toResponse(fail('encrypted_card_invalid', 'The encrypted card could not be read with this terminal key.', { param: 'encrypted_card' }));
+        const tok = cards.createToken(card);
+        if (!tok.ok) return toResponse(tok);
+        token = tok.value.id;
+      }
+      const result = cards.createCharge({ ...input.value, token }, key!);
       if (result.ok) {
         withhold = result.value.withhold;
         return { status: 200, body: result.value.charge };

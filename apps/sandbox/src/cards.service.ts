@@ -55,7 +55,7 @@ export function createCardService({ now, timeoutCard }: CardServiceDeps) {
       return stored ? ok(copy(stored.token)) : fail('resource_missing', `No such token: '${id}'`, { param: 'id' });
     },
 
-    createCharge(input: ChargeCreate, idempotencyKey: string): Result<ChargeOutcome> {
+    createCharge(input: Omit<ChargeCreate, 'token'> & { token: string }, idempotencyKey: string): Result<ChargeOutcome> {
       const stored = tokens.get(input.token);
       if (!stored) return fail('resource_missing', `No such token: '${input.token}'`, { param: 'token' });
       if (stored.token.used) {

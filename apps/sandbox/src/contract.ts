@@ -50,13 +50,20 @@ export const TokenCreate = z.strictObject({
 });
 export type TokenCreate = z.infer<typeof TokenCreate>;
 
-export const ChargeCreate = z.strictObject({
-  amount,
-  currency,
-  token: id,
-  capture: z.boolean().default(true),
-  metadata: Metadata.default({}),
-});
+/**
+ * A charge takes a one-use `token` (the terminal was online) or an `encrypted_card` (store and
+ * forward: base64url of the RSA-OAEP-256 ciphertext of the card JSON under `GET /v1/terminal/key`).
+ */
+export const ChargeCreate = z
+  .strictObject({
+    amount,
+    currency,
+    token: id.optional(),
+    encrypted_card: z.string().min(1).max(1024).optional(),
+    capture: z.boolean().default(true),
+    metadata: Metadata.default({}),
+  })
+  .refine((c) => (c.token === undefined) !== (c.encrypted_card === undefined), { message: 'give either token or encrypted_card', path: ['token'] });
 export type ChargeCreate = z.infer<typeof ChargeCreate>;
 
 export const ChargeCapture = z.strictObject({ amount: amount.optional() });
@@ -95,6 +102,14 @@ export const EventsQuery = z.strictObject({
   charge: id.optional(),
   limit,
 });
+
+/** The public key tills encrypt offline card data to (a JWK WebCrypto imports as RSA-OAEP / SHA-256). */
+export interface TerminalKey {
+  object: 'terminal_key';
+  kid: string;
+  alg: 'RSA-OAEP-256';
+  jwk: { kty: 'RSA'; n: string; e: string; alg: 'RSA-OAEP-256'; use: 'enc'; key_ops: ['encrypt']; kid: string };
+}
 
 export interface Token {
   id: string;
@@ -183,6 +198,8 @@ export const ERROR_CODES = {
   idempotency_key_missing: 400,
   token_already_used: 400,
   amount_too_large: 400,
+  /** the blob is not card data encrypted to this processor's terminal key */
+  encrypted_card_invalid: 400,
   // 401
   invalid_api_key: 401,
   // 402: card errors

@@ -2,13 +2,14 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { registerCardRoutes } from './cards.routes.ts';
 import { createCardService } from './cards.service.ts';
-import { DEFAULT_PUBLISHABLE_KEY, DEFAULT_SECRET_KEY, DEFAULT_WEBHOOK_SECRET, TEST_CARDS } from './contract.ts';
+import { DEFAULT_PUBLISHABLE_KEY, DEFAULT_SECRET_KEY, DEFAULT_WEBHOOK_SECRET, TEST_CARDS, type TerminalKey } from './contract.ts';
 import { registerControlRoutes } from './control.routes.ts';
 import { registerCryptoRoutes } from './crypto.routes.ts';
 import { createCryptoService } from './crypto.service.ts';
 import { createFaults, type FaultControls } from './faults.ts';
 import { createHttp, type RequestCounts } from './http.ts';
 import { createIdempotencyStore } from './idempotency.ts';
+import { createTerminalKey } from './terminal-key.ts';
 import { createTimers } from './timers.ts';
 import { createWebhookSender, type EventRecord } from './webhooks.ts';
 
@@ -16,6 +17,7 @@ export * from './contract.ts';
 export type { FaultControls, FaultSnapshot, RouteSelector } from './faults.ts';
 export type { DeliveryAttempt, DeliveryState, EventRecord } from './webhooks.ts';
 export { luhnValid, detectBrand } from './cards.ts';
+export { newTerminalKeyPem } from './terminal-key.ts';
 export { SIGNATURE_HEADER, computeSignature, signatureHeader, verifySignature, type VerifyResult } from './signature.ts';
 
 export interface SandboxOptions {
@@ -45,6 +47,8 @@ export interface SandboxOptions {
   webhookTimeoutMs?: number;
   /** Expiry sweep and idempotency-key pruning interval; default 1 s. */
   sweepIntervalMs?: number;
+  /** PKCS#8 PEM of the terminal key (offline card encryption); default a new one per process. */
+  terminalKeyPem?: string;
 }
 
 export interface SandboxState {
@@ -73,6 +77,8 @@ export interface Sandbox {
   secretKey: string;
   publishableKey: string;
   webhookSecret: string;
+  /** The public key tills encrypt offline cards to (also served at GET /v1/terminal/key). */
+  terminalKey: TerminalKey;
   faults: FaultControls;
   state(): SandboxState;
   /** Every webhook event with its delivery attempts. */
@@ -124,7 +130,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     idempotency_keys: idempotency.size,
   });
 
-  registerCardRoutes({ http, cards, faults, timers, processingDelayMs: opts.processingDelayMs ?? 0 });
+  const terminalKey = createTerminalKey(opts.terminalKeyPem);
+  registerCardRoutes({ http, cards, faults, timers, processingDelayMs: opts.processingDelayMs ?? 0, terminalKey });
   registerCryptoRoutes({ http, crypto, webhooks });
   registerControlRoutes({ http, faults, state });
 
@@ -148,6 +155,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     secretKey,
     publishableKey,
     webhookSecret,
+    terminalKey: terminalKey.publicKey,
     faults: faults.controls,
     state,
     events: () => webhooks.records(),

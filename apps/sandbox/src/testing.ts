@@ -1,7 +1,7 @@
 // Test helpers: a tiny webhook receiver and a few typed calls against a running sandbox.
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TEST_CARDS, type Token } from './contract.ts';
+import { TEST_CARDS, type TerminalKey, type Token } from './contract.ts';
 
 export interface ReceivedWebhook {
   headers: IncomingHttpHeaders;
@@ -70,6 +70,8 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
 export interface SandboxClient {
   request(method: string, path: string, opts?: { body?: unknown; key?: string | null; idempotencyKey?: string; signal?: AbortSignal }): Promise<{ status: number; headers: Headers; body: any }>;
   tokenize(number?: string, extra?: { exp_month?: number; exp_year?: number; cvc?: string }): Promise<Token>;
+  /** A card encrypted to the terminal key with WebCrypto, as an offline till does (store and forward). */
+  encryptCard(number?: string, extra?: { exp_month?: number; exp_year?: number; cvc?: string }): Promise<string>;
 }
 
 /** Typed fetch calls against a sandbox URL, with the secret key unless told otherwise. */
@@ -99,6 +101,15 @@ export function sandboxClient(url: string, keys: { secretKey: string; publishabl
       });
       if (res.status !== 200) throw new Error(`tokenize failed: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body as Token;
+    },
+    async encryptCard(number = TEST_CARDS.approve, extra = {}) {
+      const res = await request('GET', '/v1/terminal/key', { key: keys.publishableKey });
+      if (res.status !== 200) throw new Error(`terminal key failed: ${res.status} ${JSON.stringify(res.body)}`);
+      const { jwk } = res.body as TerminalKey;
+      const key = await globalThis.crypto.subtle.importKey('jwk', jwk, { name: 'RSA-OAEP', hash: 'SHA-256' }, false, ['encrypt']);
+      const card = { number, exp_month: extra.exp_month ?? 12, exp_year: extra.exp_year ?? new Date().getUTCFullYear() + 3, cvc: extra.cvc ?? (number.startsWith('3') ? '1234' : '123') };
+      const sealed = await globalThis.crypto.subtle.encrypt({ name: 'RSA-OAEP' }, key, new TextEncoder().encode(JSON.stringify(card)));
+      return Buffer.from(sealed).toString('base64url');
     },
   };
 }

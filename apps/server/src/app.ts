@@ -12,6 +12,8 @@ import { createSalesModule, type SalesModule } from '@novapos/sales';
 import { createPaymentsModule, paymentsKeys, type PaymentsModule } from '@novapos/payments';
 import { CSV_CONTENT_TYPE, createCatalogImportFlow, type CatalogImportFlow } from '@novapos/flow-catalog-import';
 import { createCheckoutFlow, type CheckoutFlow } from '@novapos/flow-checkout';
+import { createDevicesModule, type DevicesModule } from '@novapos/devices';
+import { createOfflineSyncFlow, type OfflineSyncFlow } from '@novapos/flow-offline-sync';
 import { OrderCreate, OrderDto } from '@novapos/sales/contract';
 import { PaymentCreate, PaymentDto } from '@novapos/payments/contract';
 import {
@@ -46,12 +48,14 @@ export interface Modules {
   inventory: InventoryModule;
   sales: SalesModule;
   payments: PaymentsModule;
+  devices: DevicesModule;
 }
 
 /** Processes across modules (flows/). */
 export interface Flows {
   catalogImport: CatalogImportFlow;
   checkout: CheckoutFlow;
+  offlineSync: OfflineSyncFlow;
 }
 
 export interface NovaPos {
@@ -99,7 +103,14 @@ export async function createNovaPos(config: Config, opts: CreateOptions = {}): P
     clock,
     log,
     database,
-    processor: { url: config.processorUrl ?? `http://127.0.0.1:${config.sandboxPort ?? 3001}`, secretKey: config.processorSecretKey, webhookSecret: config.processorWebhookSecret, timeoutMs: config.processorTimeoutMs },
+    processor: {
+      url: config.processorUrl ?? `http://127.0.0.1:${config.sandboxPort ?? 3001}`,
+      publicUrl: config.processorPublicUrl,
+      publishableKey: config.processorPublishableKey,
+      secretKey: config.processorSecretKey,
+      webhookSecret: config.processorWebhookSecret,
+      timeoutMs: config.processorTimeoutMs,
+    },
     // webhooks come back to where this server listens (known once it does), unless told otherwise
     publicUrl: () => {
       if (config.publicUrl) return config.publicUrl;
@@ -108,9 +119,10 @@ export async function createNovaPos(config: Config, opts: CreateOptions = {}): P
     },
     keys: paymentsKeys(config.masterKey),
   });
-  const modules: Modules = { identity, catalog, inventory, sales, payments };
+  const devices = createDevicesModule();
+  const modules: Modules = { identity, catalog, inventory, sales, payments, devices };
   // migration order: a module's migrations may reference the modules listed before it
-  const all: NovaModule[] = [identity, catalog, inventory, sales, payments];
+  const all: NovaModule[] = [identity, catalog, inventory, sales, payments, devices];
   const migrations = [platformMigrations, ...all.map((m) => m.migrations)];
   if (opts.migrate !== false) await migrate(database, migrations, (m) => log.info(m));
 
@@ -179,8 +191,18 @@ export async function createNovaPos(config: Config, opts: CreateOptions = {}): P
       clock,
       log,
     }),
+    offlineSync: createOfflineSyncFlow({
+      database,
+      devices: devices.service,
+      sales: sales.service,
+      payments: payments.service,
+      registers: identity.stores,
+      leaseSeconds: Math.ceil(config.processorTimeoutMs / 1000) * 2 + 10,
+      schemas: { order: OrderDto },
+    }),
   };
   registerRoutes(http, kernel, flows.checkout.routes());
+  registerRoutes(http, kernel, flows.offlineSync.routes());
   for (const c of flows.checkout.consumers()) bus.subscribe(c);
   // The import route reads CSV bodies as a stream, after authentication, within its own size limit.
   http.addContentTypeParser(CSV_CONTENT_TYPE, (_req, payload, done) => done(null, payload));

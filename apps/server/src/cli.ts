@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
@@ -21,8 +21,14 @@ function config(role?: string): Config {
  */
 async function withSandbox(cfg: Config): Promise<{ config: Config; close(): Promise<void> }> {
   if (cfg.processorUrl || cfg.sandboxPort === null || cfg.role === 'worker') return { config: cfg, close: async () => undefined };
-  const { startSandbox } = await import('@novapos/sandbox');
+  const { startSandbox, newTerminalKeyPem } = await import('@novapos/sandbox');
   const publicUrl = cfg.publicUrl ?? `http://localhost:${cfg.port}`;
+  // tills keep the terminal key to encrypt cards offline: it must outlive a restart of `npm start`
+  const keyFile = join(cfg.dataDir, 'sandbox-terminal-key.pem');
+  if (!existsSync(keyFile)) {
+    mkdirSync(cfg.dataDir, { recursive: true });
+    writeFileSync(keyFile, newTerminalKeyPem(), { mode: 0o600 });
+  }
   const sandbox = await startSandbox({
     port: cfg.sandboxPort,
     host: cfg.host,
@@ -31,9 +37,12 @@ async function withSandbox(cfg: Config): Promise<{ config: Config; close(): Prom
     publishableKey: cfg.processorPublishableKey,
     webhookSecret: cfg.processorWebhookSecret,
     webhookUrl: `${publicUrl}/api/v1/webhooks/sandbox`,
+    terminalKeyPem: readFileSync(keyFile, 'utf8'),
   });
   console.log(`Payment sandbox (test cards, crypto checkout) at http://localhost:${sandbox.port}`);
-  return { config: { ...cfg, processorUrl: sandbox.url, publicUrl }, close: () => sandbox.close() };
+  // the till's browser tokenizes at the sandbox directly
+  const processorPublicUrl = cfg.processorPublicUrl ?? `http://localhost:${sandbox.port}`;
+  return { config: { ...cfg, processorUrl: sandbox.url, processorPublicUrl, publicUrl }, close: () => sandbox.close() };
 }
 
 function runUntilSignal(app: NovaPos): void {

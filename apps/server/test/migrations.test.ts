@@ -17,8 +17,8 @@ describe('migrations', () => {
       expect(first.applied).toContain('identity/0001_identity.sql');
       expect((await migrate(database, [platformMigrations, identity])).applied).toEqual([]);
 
-      writeFileSync(join(dir, '0002_notes.sql'), 'create table identity.notes (tenant_id uuid not null, id uuid not null, primary key (tenant_id, id));\n');
-      expect((await migrate(database, [platformMigrations, identity])).applied).toEqual(['identity/0002_notes.sql']);
+      writeFileSync(join(dir, '0099_notes.sql'), 'create table identity.notes (tenant_id uuid not null, id uuid not null, primary key (tenant_id, id));\n');
+      expect((await migrate(database, [platformMigrations, identity])).applied).toEqual(['identity/0099_notes.sql']);
 
       const file = readdirSync(dir).find((f) => f.startsWith('0001'))!;
       appendFileSync(join(dir, file), '\n-- edited after release\n');

@@ -202,7 +202,8 @@ export const PriceQuery = z.object({ store_id: Id.optional(), at: z.iso.datetime
 
 export const ChangesQuery = z.object({
   cursor: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(500),
+  /** a till's first download takes pages of thousands: fewer round trips */
+  limit: z.coerce.number().int().min(1).max(5000).default(500),
 });
 
 // ---------------------------------------------------------------- responses

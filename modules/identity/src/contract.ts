@@ -198,3 +198,19 @@ export type UserUpdate = z.infer<typeof UserUpdate>;
 export const PinSet = z.object({ pin: Pin });
 
 export const CashierDto = z.object({ id: z.string(), name: z.string(), role: z.enum(ROLES), pin_locked: z.boolean() }).meta({ id: 'Cashier' });
+
+/**
+ * What a paired till caches for offline PIN switch: verifier = base64(PBKDF2-HMAC-SHA256(UTF-8
+ * PIN, base64-decoded salt, iterations, 32 bytes)), as WebCrypto's deriveBits computes it.
+ */
+export const CashierVerifierDto = z
+  .object({
+    user_id: z.string(),
+    name: z.string(),
+    role: z.enum(ROLES),
+    algorithm: z.literal('PBKDF2-SHA256'),
+    salt: z.string(),
+    iterations: z.number().int(),
+    verifier: z.string(),
+  })
+  .meta({ id: 'CashierVerifier' });

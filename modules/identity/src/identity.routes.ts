@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PageQuery, defineRoute, pageOf, type AnyRouteDef, type Kernel } from '@novapos/platform';
 import {
   CashierDto,
+  CashierVerifierDto,
   Id,
   LoginBody,
   MeResponse,
@@ -92,6 +93,11 @@ export function identityRoutes(kernel: Kernel, deps: svc.IdentityDeps): AnyRoute
       method: 'GET', url: '/api/v1/stores/:id/cashiers', summary: 'People who can switch in with a PIN at this store', tags: ['stores'],
       permission: 'pos.use', params: IdParams, response: z.object({ data: z.array(CashierDto) }),
       handler: async (ctx, { params }) => svc.listCashiers(ctx, params.id),
+    }),
+    defineRoute({
+      method: 'GET', url: '/api/v1/stores/:id/cashiers/verifiers', summary: 'Offline PIN verifiers of the people who can switch in at this store (paired tills only)', tags: ['stores'],
+      permission: 'pos.pair', params: IdParams, response: z.array(CashierVerifierDto),
+      handler: async (ctx, { params }) => svc.cashierVerifiers(ctx, params.id),
     }),
     defineRoute({
       method: 'POST', url: '/api/v1/registers/:id/pin/unlock', summary: "Unlock a register's PIN pad after too many wrong PINs", tags: ['stores'],

@@ -43,6 +43,7 @@ import {
   newRefreshSecret,
   parseRefreshToken,
   pinHmac,
+  pinVerifier,
   sameHash,
   signAccess,
   verifyPassword,
@@ -301,10 +302,19 @@ export async function pinSwitch(
     await t(trx).updateTable('identity.users').set({ pin_failed_attempts: 0 }).where('id', '=', user.id).execute();
     await t(trx).updateTable('identity.registers').set({ pin_failed_attempts: 0 }).where('id', '=', register.id).execute();
     const access = await signAccess(deps.keys, { sub: user.id, tid: device.tenantId, reg: register.id, amr: ['pin'] }, PIN_ACCESS_TTL_SECONDS, deps.clock.now());
-    return { ok: { access_token: access, token_type: 'Bearer' as const, expires_in: PIN_ACCESS_TTL_SECONDS, user: await userDto(trx, user) } };
+    return { ok: { access_token: access, token_type: 'Bearer' as const, expires_in: PIN_ACCESS_TTL_SECONDS, user: await userDto(trx, user) }, needsVerifier: !user.pin_verifier ? user.id : null };
   });
   if ('error' in result && result.error) throw result.error;
-  return (result as { ok: NonNullable<Awaited<ReturnType<typeof pinSwitch>>> }).ok;
+  const done = result as { ok: NonNullable<Awaited<ReturnType<typeof pinSwitch>>>; needsVerifier: string | null };
+  if (done.needsVerifier) {
+    // a PIN set before offline verifiers existed gets one now that it is known to be right
+    const verifier = await pinVerifier(body.pin);
+    await db.transaction().execute(async (trx) => {
+      await scopeToTenant(trx, device.tenantId);
+      await t(trx).updateTable('identity.users').set({ pin_verifier: verifier }).where('id', '=', done.needsVerifier!).where('pin_hmac', '=', hmac).where('pin_verifier', 'is', null).execute();
+    });
+  }
+  return done.ok;
 }
 
 // ---------------------------------------------------------------- me
@@ -449,6 +459,45 @@ export async function unlockRegisterPin(ctx: Ctx, registerId: string): Promise<v
   await t(ctx.trx).updateTable('identity.registers').set({ pin_failed_attempts: 0 }).where('id', '=', registerId).execute();
 }
 
+/**
+ * Offline PIN verifiers of the people who can switch in at a store (active, PIN not locked, with a
+ * verifier: a PIN set before verifiers existed gets one at its next change or online PIN switch).
+ * See secrets.ts for why a verifier of a short PIN must be treated as the PIN itself.
+ */
+export async function cashierVerifiers(ctx: Ctx, storeId: string) {
+  await getStore(ctx, storeId);
+  const rows = await t(ctx.trx)
+    .selectFrom('identity.users as u')
+    .innerJoin('identity.user_stores as s', (j) => j.onRef('s.user_id', '=', 'u.id').onRef('s.tenant_id', '=', 'u.tenant_id'))
+    .select(['u.id', 'u.name', 'u.role', 'u.pin_verifier'])
+    .where('s.store_id', '=', storeId)
+    .where('u.status', '=', 'active')
+    .where('u.pin_hmac', 'is not', null)
+    .where('u.pin_locked_at', 'is', null)
+    .where('u.pin_verifier', 'is not', null)
+    .orderBy('u.name')
+    .execute();
+  return rows.map((r) => ({ user_id: r.id, name: r.name, role: r.role, algorithm: r.pin_verifier!.algorithm, salt: r.pin_verifier!.salt, iterations: r.pin_verifier!.iterations, verifier: r.pin_verifier!.verifier }));
+}
+
+/** An active member of staff who works at a store (owners and admins work at every store), or null. */
+export async function staffMember(ctx: Ctx, userId: string, storeId: string): Promise<{ id: string; name: string; role: Role } | null> {
+  if (!isUuid(userId) || !isUuid(storeId)) return null;
+  const row = await t(ctx.trx)
+    .selectFrom('identity.users as u')
+    .select(['u.id', 'u.name', 'u.role'])
+    .where('u.id', '=', userId)
+    .where('u.status', '=', 'active')
+    .where((eb) =>
+      eb.or([
+        eb('u.role', 'in', ['owner', 'admin']),
+        eb.exists(eb.selectFrom('identity.user_stores as s').select('s.user_id').whereRef('s.user_id', '=', 'u.id').where('s.store_id', '=', storeId)),
+      ]),
+    )
+    .executeTakeFirst();
+  return row ? { id: row.id, name: row.name, role: row.role } : null;
+}
+
 /** The people who can switch in on a store's registers: the PIN pad's name list. */
 export async function listCashiers(ctx: Ctx, storeId: string) {
   await getStore(ctx, storeId);
@@ -547,7 +596,10 @@ export async function createUser(ctx: Ctx, deps: IdentityDeps, body: UserCreate)
   }
   const row = await db
     .insertInto('identity.users')
-    .values({ tenant_id: ctx.tenantId, id, email: body.email, name: body.name, role: body.role, password_hash: body.password ? await hashPassword(body.password) : null, pin_hmac: hmac, pin_locked_at: null })
+    .values({
+      tenant_id: ctx.tenantId, id, email: body.email, name: body.name, role: body.role, password_hash: body.password ? await hashPassword(body.password) : null,
+      pin_hmac: hmac, pin_locked_at: null, pin_verifier: body.pin ? await pinVerifier(body.pin) : null,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
   await setStores(ctx, id, storeIds, hmac);
@@ -607,7 +659,9 @@ export async function setPin(ctx: Ctx, deps: IdentityDeps, id: string, pin: stri
   if (row.id !== ctx.actor.id) assertMayManage(ctx.actor, row.role, 'set the PIN of');
   const hmac = pinHmac(deps.keys, ctx.tenantId, pin);
   const db = t(ctx.trx);
-  await db.updateTable('identity.users').set({ pin_hmac: hmac, pin_failed_attempts: 0, pin_locked_at: null, updated_at: ctx.clock.now() }).where('id', '=', id).execute();
+  // a new salt with every PIN: verifiers cached on tills for the old PIN stop matching anything
+  const verifier = await pinVerifier(pin);
+  await db.updateTable('identity.users').set({ pin_hmac: hmac, pin_verifier: verifier, pin_failed_attempts: 0, pin_locked_at: null, updated_at: ctx.clock.now() }).where('id', '=', id).execute();
   try {
     await db.updateTable('identity.user_stores').set({ pin_hmac: hmac }).where('user_id', '=', id).execute();
   } catch (err) {

@@ -9,6 +9,7 @@ import { deriveKeys, verifyAccess } from './secrets.ts';
 export * from './contract.ts';
 export type { IdentityDeps, RegisterInfo, SignupResult, StoreInfo } from './identity.service.ts';
 export { actorFor, loginByEmail } from './identity.service.ts';
+export { PIN_VERIFIER_ITERATIONS, type PinVerifier } from './secrets.ts';
 
 export const identityMigrations: MigrationSource = {
   module: 'identity',
@@ -28,6 +29,8 @@ export interface StoresApi {
   registerInfo(ctx: Ctx, registerId: string): Promise<svc.RegisterInfo | null>;
   /** Display names of users by id (unknown ids are absent). */
   userNames(ctx: Ctx, ids: readonly string[]): Promise<Record<string, string>>;
+  /** An active member of staff who works at the store (owners and admins work at all), or null. */
+  staffMember(ctx: Ctx, userId: string, storeId: string): Promise<{ id: string; name: string; role: string } | null>;
 }
 
 export interface IdentityModule extends NovaModule {
@@ -74,6 +77,7 @@ export function createIdentityModule(opts: { masterKey: Buffer; clock: Clock; lo
       tenantInfo: (ctx) => svc.tenantInfo(ctx),
       registerInfo: (ctx, id) => svc.registerInfo(ctx, id),
       userNames: (ctx, ids) => svc.userNames(ctx, ids),
+      staffMember: (ctx, userId, storeId) => svc.staffMember(ctx, userId, storeId),
     },
     service: svc,
     deps,

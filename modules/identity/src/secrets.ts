@@ -1,4 +1,5 @@
-import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, hkdfSync, pbkdf2, randomBytes, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
 import argon2 from 'argon2';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { AppError } from '@novapos/platform';
@@ -34,6 +35,48 @@ export function deriveKeys(masterKey: Buffer): Keys {
 
 export const pinHmac = (keys: Keys, tenantId: string, pin: string): string =>
   createHmac('sha256', keys.pinPepper).update(`${tenantId}:${pin}`).digest('base64url');
+
+/**
+ * Offline PIN verifiers. A paired till caches, per cashier, `PBKDF2-HMAC-SHA256(PIN, salt,
+ * iterations)` and checks a PIN typed while offline against it with WebCrypto.
+ *
+ * The trade-off, said plainly: a 4 to 6 digit PIN has only 10^4 to 10^6 values. Whoever copies a
+ * till's IndexedDB (a stolen or shared device, a browser extension, devtools) can try them all
+ * against a verifier. At 200,000 iterations one current GPU (hashcat, PBKDF2-HMAC-SHA256) makes
+ * roughly 45,000 guesses a second: every 4-digit PIN in under a second, every 6-digit PIN in under
+ * half a minute; one CPU core (~10 a second) needs ~15 minutes and ~1 day. No iteration count
+ * fixes a search space this small (600,000, OWASP's figure for passwords, only triples those
+ * times) while it makes every offline check on the till slower (~0.1-0.3 s per cashier tried with
+ * WebCrypto), so the count is kept at 200,000. What limits the damage instead:
+ * - the verifier uses its own random salt per user and PIN set, never the server's pepper, so the
+ *   server-side pin_hmac (peppered, rate-limited, lockable) is not exposed and a cracked verifier
+ *   says nothing about another tenant or another user;
+ * - verifiers go only to a paired device (permission pos.pair), only for the store's active,
+ *   unlocked users; a changed PIN gets a new salt, so old copies go stale;
+ * - a PIN only switches a cashier in on a till that a manager already signed in, and every sale
+ *   made offline is re-checked by the server when it syncs (prices, discounts, permissions);
+ * - a PIN must not double as anything else (a door code, a card PIN).
+ * A business that cannot accept this turns offline PIN switch off on the till (one cashier per
+ * offline session), which is the only defence against brute force of short PINs on a device.
+ */
+export const PIN_VERIFIER_ITERATIONS = 200_000;
+export const PIN_VERIFIER_ALGORITHM = 'PBKDF2-SHA256';
+
+export interface PinVerifier {
+  algorithm: typeof PIN_VERIFIER_ALGORITHM;
+  /** base64 of 16 random bytes */
+  salt: string;
+  iterations: number;
+  /** base64 of the 32-byte derived key */
+  verifier: string;
+}
+
+const pbkdf2Async = promisify(pbkdf2);
+
+export async function pinVerifier(pin: string, salt: Buffer = randomBytes(16), iterations = PIN_VERIFIER_ITERATIONS): Promise<PinVerifier> {
+  const key = await pbkdf2Async(Buffer.from(pin, 'utf8'), salt, iterations, 32, 'sha256');
+  return { algorithm: PIN_VERIFIER_ALGORITHM, salt: salt.toString('base64'), iterations, verifier: key.toString('base64') };
+}
 
 export const ACCESS_TTL_SECONDS = 15 * 60;
 export const PIN_ACCESS_TTL_SECONDS = 12 * 60 * 60;

@@ -1,3 +1,4 @@
+import type { PinVerifier } from './secrets.ts';
 import type { Generated, Kysely, Transaction } from 'kysely';
 
 export interface TenantRow { id: string; name: string; currency: string; timezone: string; settings: Record<string, unknown>; created_at: Generated<Date> }
@@ -14,6 +15,8 @@ export interface UserRow {
   pin_hmac: string | null;
   pin_failed_attempts: Generated<number>;
   pin_locked_at: Date | null;
+  /** PBKDF2 verifier of the PIN for offline PIN switch (secrets.ts pinVerifier); null until the PIN is next set */
+  pin_verifier?: PinVerifier | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

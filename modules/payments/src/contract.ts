@@ -64,6 +64,11 @@ export const PaymentErrors = {
   giftCardExists: 'gift_card_exists',
   invalidSignature: 'invalid_signature',
   unknownCharge: 'unknown_charge',
+  offlineCardDisabled: 'offline_card_disabled',
+  offlineCardCapExceeded: 'offline_card_cap_exceeded',
+  offlineCardDeviceCapExceeded: 'offline_card_device_cap_exceeded',
+  offlineGiftCardLimitExceeded: 'offline_gift_card_limit_exceeded',
+  offlineNotSupported: 'offline_not_supported',
 } as const;
 
 // ---------------------------------------------------------------- building blocks
@@ -112,9 +117,22 @@ export const PaymentCreate = z
     token: z.string().min(1).max(100).optional(),
     /** gift card: its 16-digit code */
     code: GiftCardCode.optional(),
+    /**
+     * Taken while the till was offline. card: store and forward, with `encrypted_card` instead of
+     * a token (only when the tenant enabled it, within its caps); gift_card: within the tenant's
+     * offline limit, redeemed against the balance when it reaches the server. Crypto needs the network.
+     */
+    offline: z.boolean().optional(),
+    /** offline card: the card encrypted on the till to the processor's terminal key (NovaPOS cannot read it) */
+    encrypted_card: z.string().min(1).max(1024).optional(),
   })
   .superRefine((b, ctx) => {
-    if (b.tender === 'card' && !b.token) ctx.addIssue({ code: 'custom', path: ['token'], message: 'a card payment needs the token from the card terminal' });
+    const offlineCard = b.tender === 'card' && b.offline === true;
+    if (b.tender === 'card' && !offlineCard && !b.token) ctx.addIssue({ code: 'custom', path: ['token'], message: 'a card payment needs the token from the card terminal' });
+    if (offlineCard && !b.encrypted_card) ctx.addIssue({ code: 'custom', path: ['encrypted_card'], message: 'an offline card payment needs the card encrypted to the terminal key' });
+    if (offlineCard && b.token) ctx.addIssue({ code: 'custom', path: ['token'], message: 'an offline card payment carries encrypted_card, not a token' });
+    if (!offlineCard && b.encrypted_card !== undefined) ctx.addIssue({ code: 'custom', path: ['encrypted_card'], message: 'only an offline card payment carries encrypted_card' });
+    if (b.tender === 'crypto' && b.offline) ctx.addIssue({ code: 'custom', path: ['offline'], message: 'a crypto payment needs the network' });
     if (b.tender === 'gift_card' && !b.code) ctx.addIssue({ code: 'custom', path: ['code'], message: 'a gift card payment needs the card code' });
     if (b.tip !== undefined && b.tender !== 'card') ctx.addIssue({ code: 'custom', path: ['tip'], message: 'tips are taken on card payments only' });
   })
@@ -187,6 +205,8 @@ export const PaymentDto = z
     message: z.string().nullable(),
     /** the processor's charge id (refunds and voids go through it) */
     processor_reference: z.string().nullable(),
+    /** taken while the till was offline (card: stored and forwarded, charged when it synced) */
+    offline: z.boolean(),
     created_at: ts,
     updated_at: ts,
   })
@@ -239,6 +259,19 @@ export const PaymentSettingsPatch = z.strictObject({
   gift_card_offline_limit: Cap.optional(),
 });
 export type PaymentSettingsPatch = z.infer<typeof PaymentSettingsPatch>;
+
+/** What a till needs to take cards: where to tokenize, with which key, and what it may do offline. */
+export const TerminalConfigDto = z
+  .object({
+    /** the processor as the browser reaches it (tokens, GET /v1/terminal/key) */
+    processor_url: z.string(),
+    publishable_key: z.string(),
+    offline_card: z.object({ enabled: z.boolean(), per_payment_cap: z.number().int(), per_device_cap: z.number().int() }),
+    /** minor units a till may redeem from a gift card while offline (0: not at all) */
+    offline_gift_card_limit: z.number().int(),
+  })
+  .meta({ id: 'TerminalConfig' });
+export type TerminalConfigDto = z.infer<typeof TerminalConfigDto>;
 
 // ---------------------------------------------------------------- gift cards
 

@@ -73,6 +73,10 @@ export interface PaymentsModuleDeps {
   processor: ProcessorConfig & {
     /** A pending card or crypto payment untouched this long is settled by the reconciler; default 2 × timeoutMs, at least 30 s. */
     reconcileAfterMs?: number | undefined;
+    /** The processor as tills' browsers reach it (tokenization, terminal key); default `url`. */
+    publicUrl?: string | null | undefined;
+    /** The browser's key at the processor; default the sandbox's. */
+    publishableKey?: string | undefined;
   };
   /** Base URL the processor reaches this server at (for webhook_url); a function when known only once listening. */
   publicUrl: string | null | (() => string | null);
@@ -106,7 +110,8 @@ export function createPaymentsModule(opts: PaymentsModuleDeps): PaymentsModule {
   return {
     name: 'payments',
     migrations: paymentsMigrations,
-    routes: (kernel) => paymentsRoutes(kernel, opts.keys),
+    routes: (kernel) =>
+      paymentsRoutes(kernel, opts.keys, { processorUrl: opts.processor.publicUrl ?? opts.processor.url, publishableKey: opts.processor.publishableKey ?? 'pk_test_novapos' }),
     registerWebhooks: (http, kernel) => registerWebhookRoutes(http, kernel, deps, opts.database),
     service,
   };

@@ -45,6 +45,7 @@ export function toPayment(r: Selectable<PaymentRow>, giftCardBalance: number | n
     decline_code: r.decline_code,
     message: r.message,
     processor_reference: r.processor_reference,
+    offline: r.offline,
     created_at: r.created_at.toISOString(),
     updated_at: r.updated_at.toISOString(),
   };

@@ -13,6 +13,7 @@ import {
   PaymentDetailDto,
   PaymentSettingsDto,
   PaymentSettingsPatch,
+  TerminalConfigDto,
 } from './contract.ts';
 import type { PaymentsKeys } from './gift-card-code.ts';
 import { giftCardActivities, giftCardBalance, issueGiftCard, loadGiftCard, setFrozen } from './gift-cards.service.ts';
@@ -22,8 +23,29 @@ import { patchSettings, readSettings } from './settings.service.ts';
 const tags = ['payments'];
 const giftTags = ['gift cards'];
 
-export function paymentsRoutes(_kernel: Kernel, keys: PaymentsKeys): AnyRouteDef[] {
+export interface TerminalDeps {
+  /** the processor as a till's browser reaches it */
+  processorUrl: string;
+  publishableKey: string;
+}
+
+export function paymentsRoutes(_kernel: Kernel, keys: PaymentsKeys, terminal: TerminalDeps): AnyRouteDef[] {
   return [
+    // the till reads this while online and keeps it: tokenizing cards, encrypting them offline,
+    // and the offline limits it must stay within
+    defineRoute({
+      method: 'GET', url: '/api/v1/payments/terminal', summary: "The card terminal's processor, publishable key and offline limits", tags,
+      permission: 'payments.take', response: TerminalConfigDto,
+      handler: async (ctx) => {
+        const s = await readSettings(ctx.trx);
+        return {
+          processor_url: terminal.processorUrl,
+          publishable_key: terminal.publishableKey,
+          offline_card: { enabled: s.offline_card_enabled, per_payment_cap: s.offline_card_payment_cap, per_device_cap: s.offline_card_device_cap },
+          offline_gift_card_limit: s.gift_card_offline_limit,
+        };
+      },
+    }),
     defineRoute({
       method: 'GET', url: '/api/v1/payments/settings', summary: 'Cash rounding, offline card and gift card limits', tags,
       permission: 'payments.settings', response: PaymentSettingsDto,

@@ -141,6 +141,8 @@ export async function begin(ctx: Ctx, deps: PaymentsDeps, input: BeginInput): Pr
     crypto_expires_at: null,
     decline_code: null,
     message: null,
+    offline: body.offline === true,
+    encrypted_card: null,
     created_by: ctx.actor.id,
     created_at: at,
     updated_at: at,

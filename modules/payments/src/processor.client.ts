@@ -23,7 +23,8 @@ export type CallResult<T> =
   | { kind: 'unreachable'; message: string };
 
 export interface ProcessorClient {
-  charge(input: { amount: number; currency: string; token: string; idempotencyKey: string; metadata: Record<string, string> }): Promise<CallResult<Charge>>;
+  /** With the terminal's one-use token, or (store and forward) the card encrypted to the processor's terminal key. */
+  charge(input: { amount: number; currency: string; token?: string; encryptedCard?: string; idempotencyKey: string; metadata: Record<string, string> }): Promise<CallResult<Charge>>;
   /** The charge made under an idempotency key, or null when the processor never saw that request. */
   findCharge(idempotencyKey: string): Promise<CallResult<Charge | null>>;
   voidCharge(chargeId: string, idempotencyKey: string): Promise<CallResult<Charge>>;
@@ -82,7 +83,11 @@ export function createProcessorClient(config: ProcessorConfig): ProcessorClient 
   const first = <T>(r: CallResult<List<T>>): CallResult<T | null> => (r.kind === 'ok' ? { kind: 'ok', value: r.value.data[0] ?? null } : r);
 
   return {
-    charge: (i) => call('POST', '/v1/charges', { idempotencyKey: i.idempotencyKey, body: { amount: i.amount, currency: i.currency, token: i.token, capture: true, metadata: i.metadata } }),
+    charge: (i) =>
+      call('POST', '/v1/charges', {
+        idempotencyKey: i.idempotencyKey,
+        body: { amount: i.amount, currency: i.currency, ...(i.token ? { token: i.token } : { encrypted_card: i.encryptedCard }), capture: true, metadata: i.metadata },
+      }),
     findCharge: async (key) => first(await call<List<Charge>>('GET', `/v1/charges?idempotency_key=${encodeURIComponent(key)}`)),
     voidCharge: (id, key) => call('POST', `/v1/charges/${encodeURIComponent(id)}/void`, { idempotencyKey: key, body: {} }),
     refund: (i) => call('POST', '/v1/refunds', { idempotencyKey: i.idempotencyKey, body: { charge: i.charge, amount: i.amount, reason: i.reason } }),

@@ -41,6 +41,9 @@ export interface PaymentRow {
   crypto_expires_at: Date | null;
   decline_code: string | null;
   message: string | null;
+  offline: boolean;
+  /** offline card: the till's ciphertext until the charge is settled (only the processor can read it) */
+  encrypted_card: string | null;
   created_by: string | null;
   created_at: Date;
   updated_at: Date;

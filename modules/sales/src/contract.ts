@@ -33,7 +33,9 @@ export const SalesErrors = {
   discountTooLarge: 'discount_too_large',
   customLineNotAllowed: 'custom_line_not_allowed',
   unknownVariant: 'unknown_variant',
+  variantArchived: 'variant_archived',
   unknownRegister: 'unknown_register',
+  unknownCashier: 'unknown_cashier',
   unknownTaxCode: 'unknown_tax_code',
   priceMissing: 'price_missing',
   currencyMismatch: 'currency_mismatch',
@@ -247,6 +249,19 @@ export const OrderDto = z
   })
   .meta({ id: 'Order' });
 export type OrderDto = z.infer<typeof OrderDto>;
+
+export const LastNumberDto = z
+  .object({
+    register_id: z.string(),
+    /** S{store}-R{register} */
+    prefix: z.string(),
+    /** the counter: 0 before the register's first order */
+    last_value: z.number().int(),
+    /** the highest order number given on the register, e.g. S1-R2-000042; null before its first */
+    last_number: z.string().nullable(),
+  })
+  .meta({ id: 'RegisterLastNumber' });
+export type LastNumberDto = z.infer<typeof LastNumberDto>;
 
 export const TransitionDto = z.object({
   id: z.string(),

@@ -4,7 +4,7 @@ import type { StoresApi } from '@novapos/identity';
 import type { InventoryApi } from '@novapos/inventory';
 import { notFound, type Clock, type Ctx, type Kernel, type MigrationSource, type NovaModule } from '@novapos/platform';
 import type { Logger } from 'pino';
-import type { OrderCreate, OrderDto, PaymentSummary, SessionDto, SettingsDto } from './contract.ts';
+import type { LastNumberDto, OrderCreate, OrderDto, PaymentSummary, SessionDto, SettingsDto } from './contract.ts';
 import * as drawer from './drawer.service.ts';
 import * as orders from './orders.service.ts';
 import { salesRoutes } from './sales.routes.ts';
@@ -22,8 +22,16 @@ export const salesMigrations: MigrationSource = {
  * caller's transaction (`ctx.trx`) and returns plain data; failures are AppErrors with stable codes.
  */
 export interface SalesApi {
-  /** A priced open order (400/403/404/409/422 as POST /orders). Same id and content again → that order; other content → 409 order_id_conflict. */
-  createOrder(ctx: Ctx, input: OrderCreate): Promise<OrderDto>;
+  /**
+   * A priced open order (400/403/404/409/422 as POST /orders). Same id and content again → that
+   * order; other content → 409 order_id_conflict. `opts.cashierId` attributes the sale to another
+   * cashier of the store (400 unknown_cashier otherwise): flows only, never a request body.
+   */
+  createOrder(ctx: Ctx, input: OrderCreate, opts?: orders.CreateOrderOptions): Promise<OrderDto>;
+  /** Sets needs_review with the reason (idempotent). */
+  flagForReview(ctx: Ctx, id: string, reason: string): Promise<OrderDto>;
+  /** The register's prefix and highest order number (404 for a register the caller cannot reach). */
+  lastNumber(ctx: Ctx, registerId: string): Promise<LastNumberDto>;
   /** The order, or null (also for a store the actor cannot reach). */
   getOrder(ctx: Ctx, id: string): Promise<OrderDto | null>;
   /** `SELECT … FOR UPDATE` on the order, then the order: serializes payments on one order. 404 if none. */
@@ -57,7 +65,9 @@ export interface SalesModuleDeps {
 export function createSalesModule(opts: SalesModuleDeps): SalesModule {
   const deps: orders.SalesDeps = { catalog: opts.catalog, stores: opts.stores, inventory: opts.inventory, clock: opts.clock, log: opts.log };
   const service: SalesApi = {
-    createOrder: (ctx, input) => orders.createOrder(ctx, deps, input),
+    createOrder: (ctx, input, o) => orders.createOrder(ctx, deps, input, o),
+    flagForReview: (ctx, id, reason) => orders.flagForReview(ctx, id, reason),
+    lastNumber: (ctx, registerId) => orders.lastNumber(ctx, deps, registerId),
     getOrder: (ctx, id) => orders.loadOrder(ctx, id),
     async lockOrder(ctx, id) {
       const order = await orders.loadOrder(ctx, id, true);

@@ -162,6 +162,13 @@ async function priceNewLines(
     if (l.variant_id && !refs.has(l.variant_id)) missing.push({ path: `lines.${i}.variant_id`, message: 'is not a variant of this business' });
   });
   if (missing.length) throw new AppError(400, E.unknownVariant, 'Unknown variant', { errors: missing });
+  // an archived variant is no longer sold, online or synced from a till: the line must go (a
+  // manager fixes a refused offline sale and sends it again)
+  const archived: FieldError[] = [];
+  input.lines.forEach((l, i) => {
+    if (l.variant_id && refs.get(l.variant_id)!.status === 'archived') archived.push({ path: `lines.${i}.variant_id`, message: `${refs.get(l.variant_id)!.sku} is archived: remove the line` });
+  });
+  if (archived.length) throw new AppError(422, E.variantArchived, 'The sale has an archived variant', { errors: archived });
 
   const pricing = await deps.catalog.pricing(ctx, { storeId: store.id, variantIds, at });
   const byVariant = new Map(pricing.variants.map((v) => [v.variant_id, v]));
@@ -414,7 +421,16 @@ function clampFutureCapture(ctx: Ctx, input: { captured_offline_at?: string | nu
   return `captured_offline_at ${at.toISOString()} is ahead of the server's clock: the sale was priced and dated at ${now.toISOString()} (check the till's clock)`;
 }
 
-export async function createOrder(ctx: Ctx, deps: SalesDeps, raw: unknown): Promise<OrderDto> {
+/** What a flow may set that a request body may not. */
+export interface CreateOrderOptions {
+  /**
+   * The cashier who rang the sale, when it is not the caller (a till syncing the sales its
+   * cashiers made offline). Must be an active member of staff of the order's store.
+   */
+  cashierId?: string | null | undefined;
+}
+
+export async function createOrder(ctx: Ctx, deps: SalesDeps, raw: unknown, opts: CreateOrderOptions = {}): Promise<OrderDto> {
   const input = parseInput(OrderCreate, raw);
   const hash = contentHash(input);
   if (input.id) {
@@ -436,6 +452,12 @@ export async function createOrder(ctx: Ctx, deps: SalesDeps, raw: unknown): Prom
     const reg = await deps.stores.registerInfo(ctx, registerId);
     if (!reg || reg.store_id !== store.id) throw bad(E.unknownRegister, 'register_id', 'is not a register of this store', 404);
     registerNumber = reg.number;
+  }
+  let cashierId = ctx.actor.kind === 'user' ? ctx.actor.id : null;
+  if (opts.cashierId) {
+    const member = await deps.stores.staffMember(ctx, opts.cashierId, store.id);
+    if (!member) throw bad(E.unknownCashier, 'cashier_id', 'is not an active member of staff of this store');
+    cashierId = member.id;
   }
   const settings = await readSettings(ctx);
   // a till's clock is not trusted: a sale "captured" in the future is priced and dated now
@@ -474,7 +496,7 @@ export async function createOrder(ctx: Ctx, deps: SalesDeps, raw: unknown): Prom
       store_id: store.id,
       register_id: registerId,
       session_id: session?.id ?? null,
-      cashier_id: userId,
+      cashier_id: cashierId,
       customer_id: input.customer_id ?? null,
       captured_offline_at: offlineAt,
       needs_review: priced.reviewReasons.length > 0,
@@ -564,6 +586,33 @@ export async function resumeOrder(ctx: Ctx, id: string): Promise<OrderDto> {
   await t(ctx.trx).updateTable('sales.orders').set({ parked: false, updated_at: ctx.clock.now() }).where('id', '=', id).execute();
   await insertTransition(ctx, { order_id: id, action: 'resume', from_status: 'open', to_status: 'open', reason: null });
   return (await loadOrder(ctx, id))!;
+}
+
+/** Flags an order for a manager's review with a reason (kept once however often it is flagged). */
+export async function flagForReview(ctx: Ctx, id: string, reason: string): Promise<OrderDto> {
+  const row = await requireOrder(ctx, id, true);
+  if (row.needs_review && row.review_reasons.includes(reason)) return dtoOf(ctx, row);
+  await t(ctx.trx)
+    .updateTable('sales.orders')
+    .set({ needs_review: true, review_reasons: [...row.review_reasons.filter((r) => r !== reason), reason], updated_at: ctx.clock.now() })
+    .where('id', '=', id)
+    .execute();
+  await insertTransition(ctx, { order_id: id, action: 'flag', from_status: row.status, to_status: row.status, reason });
+  return (await loadOrder(ctx, id))!;
+}
+
+/**
+ * The highest order number given on a register (a till seeds its own counter from it when it is
+ * paired, so numbers it mints offline follow on), with the register's prefix.
+ */
+export async function lastNumber(ctx: Ctx, deps: SalesDeps, registerId: string): Promise<{ register_id: string; prefix: string; last_value: number; last_number: string | null }> {
+  const reg = await deps.stores.registerInfo(ctx, registerId);
+  if (!reg || !canReachStore(ctx, reg.store_id)) throw notFound('Register');
+  const store = await storeFor(ctx, deps, reg.store_id);
+  const prefix = `S${store.number}-R${reg.number}`;
+  const row = await t(ctx.trx).selectFrom('sales.register_counters').select('last_value').where('prefix', '=', prefix).executeTakeFirst();
+  const last = Number(row?.last_value ?? 0);
+  return { register_id: registerId, prefix, last_value: last, last_number: last > 0 ? `${prefix}-${String(last).padStart(6, '0')}` : null };
 }
 
 /** A manager clears the review flag of an order whose offline prices could not be confirmed. */

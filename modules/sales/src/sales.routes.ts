@@ -4,6 +4,7 @@ import {
   CashMovementCreate,
   CashMovementDto,
   Id,
+  LastNumberDto,
   OrderCreate,
   OrderDto,
   OrdersQuery,
@@ -34,6 +35,11 @@ const drawerTags = ['drawer'];
 export function salesRoutes(kernel: Kernel, deps: SalesDeps, extra: AnyRouteDef[] = []): AnyRouteDef[] {
   return [
     // ------------------------------------------------------------ orders
+    defineRoute({
+      method: 'GET', url: '/api/v1/registers/:id/last-number', summary: "The register's highest order number (a till seeds its counter from it when paired)", tags,
+      permission: 'sales.sell', params: IdParams, response: LastNumberDto,
+      handler: async (ctx, { params }) => orders.lastNumber(ctx, deps, params.id),
+    }),
     defineRoute({
       method: 'POST', url: '/api/v1/orders', summary: 'Create a priced open order (the client may mint its id; a resend returns it)', tags,
       permission: 'sales.sell', body: OrderCreate, response: OrderDto,

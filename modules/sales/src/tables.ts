@@ -121,7 +121,7 @@ export interface TransitionRow {
   tenant_id: string;
   id: string;
   order_id: string;
-  action: 'create' | 'update' | 'park' | 'resume' | 'complete' | 'void' | 'review';
+  action: 'create' | 'update' | 'park' | 'resume' | 'complete' | 'void' | 'review' | 'flag';
   from_status: string | null;
   to_status: string;
   reason: string | null;

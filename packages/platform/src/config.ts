@@ -25,6 +25,8 @@ export interface Config {
   trustProxy: boolean;
   /** The card/crypto processor the payments module talks to; null: the sandbox started beside the server. */
   processorUrl: string | null;
+  /** The processor as tills' browsers reach it (card tokenization, the terminal key); null: processorUrl. */
+  processorPublicUrl: string | null;
   processorSecretKey: string;
   processorPublishableKey: string;
   /** Shared secret of the processor's signed webhooks. */
@@ -84,6 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     poolSize: intEnv(env, 'DATABASE_POOL_SIZE', 20),
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     processorUrl: env.PAYMENTS_PROCESSOR_URL || null,
+    processorPublicUrl: env.PAYMENTS_PROCESSOR_PUBLIC_URL || null,
     processorSecretKey: env.PAYMENTS_PROCESSOR_SECRET_KEY || 'sk_test_novapos',
     processorPublishableKey: env.PAYMENTS_PROCESSOR_PUBLISHABLE_KEY || 'pk_test_novapos',
     processorWebhookSecret: env.PAYMENTS_WEBHOOK_SECRET || 'whsec_test_novapos',

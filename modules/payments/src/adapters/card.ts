@@ -1,4 +1,7 @@
+import { AppError } from '@novapos/platform';
 import type { ApiError, Charge } from '@novapos/sandbox';
+import { PaymentErrors } from '../contract.ts';
+import { readSettings } from '../settings.service.ts';
 import type { PaymentPatch } from '../payments.repository.ts';
 import type { CallResult } from '../processor.client.ts';
 import type { PaymentRow } from '../tables.ts';
@@ -15,6 +18,7 @@ const CASHIER_MESSAGES: Record<string, string> = {
   card_not_supported: 'This card type is not accepted. Ask for another card.',
   token_already_used: 'This card read was used already. Present the card again.',
   resource_missing: 'The card read was not recognised. Present the card again.',
+  encrypted_card_invalid: 'The card stored offline could not be read by the processor. Ask the customer for another payment.',
 };
 const messageFor = (code: string, fallback: string) => CASHIER_MESSAGES[code] ?? fallback;
 
@@ -42,15 +46,15 @@ export function fromCharge(c: Charge, row: PaymentRow): Outcome {
     case 'succeeded':
     case 'partially_refunded':
     case 'refunded':
-      return { to: 'captured', reason: 'approved by the processor', patch: { ...base, applied: row.amount - row.tip, card_token: null, decline_code: null, message: null } };
+      return { to: 'captured', reason: 'approved by the processor', patch: { ...base, applied: row.amount - row.tip, card_token: null, encrypted_card: null, decline_code: null, message: null } };
     case 'authorized':
       return { to: 'authorized', reason: 'authorized by the processor', patch: { ...base, applied: row.amount - row.tip } };
     case 'voided':
-      return { to: 'voided', reason: 'voided at the processor', patch: { ...base, card_token: null } };
+      return { to: 'voided', reason: 'voided at the processor', patch: { ...base, card_token: null, encrypted_card: null } };
     case 'failed': {
       const code = c.failure_code ?? 'card_declined';
       const to = DECLINE_CODES.has(code) ? 'declined' : 'failed';
-      return { to, reason: `${to} by the processor: ${code}`, patch: { ...base, applied: 0, card_token: null, decline_code: code, message: messageFor(code, c.failure_message ?? 'Card not accepted.') } };
+      return { to, reason: `${to} by the processor: ${code}`, patch: { ...base, applied: 0, card_token: null, encrypted_card: null, decline_code: code, message: messageFor(code, c.failure_message ?? 'Card not accepted.') } };
     }
   }
 }
@@ -59,7 +63,7 @@ function fromError(error: ApiError, row: PaymentRow): Outcome {
   if (error.charge) return fromCharge(error.charge, row);
   const code = error.decline_code ?? error.code;
   const to = DECLINE_CODES.has(code) ? 'declined' : 'failed';
-  return { to, reason: `${to} by the processor: ${code}`, patch: { applied: 0, card_token: null, decline_code: code, message: messageFor(code, error.message) } };
+  return { to, reason: `${to} by the processor: ${code}`, patch: { applied: 0, card_token: null, encrypted_card: null, decline_code: code, message: messageFor(code, error.message) } };
 }
 
 function fromChargeCall(r: CallResult<Charge>, row: PaymentRow): Outcome {
@@ -84,11 +88,30 @@ function fromChargeCall(r: CallResult<Charge>, row: PaymentRow): Outcome {
  */
 export const cardAdapter: TenderAdapter = {
   tender: 'card',
-  async begin(_ctx, _deps, draft, body) {
+  async begin(ctx, _deps, draft, body) {
     const tip = tipOf(draft.amount, body.tip);
+    if (body.offline) {
+      // store and forward puts the risk of a decline on the merchant: only as far as the tenant allows
+      const s = await readSettings(ctx.trx);
+      if (!s.offline_card_enabled) {
+        throw new AppError(422, PaymentErrors.offlineCardDisabled, 'Offline card payments are turned off for this business (payments settings: offline_card_enabled)', {
+          errors: [{ path: 'offline', message: 'offline card payments are not enabled' }],
+        });
+      }
+      if (draft.amount + tip > s.offline_card_payment_cap) {
+        throw new AppError(422, PaymentErrors.offlineCardCapExceeded, `An offline card payment may be at most ${s.offline_card_payment_cap} (tip included); this one is ${draft.amount + tip}`, {
+          errors: [{ path: 'amount.amount', message: `must be at most ${s.offline_card_payment_cap} with the tip for an offline card payment` }],
+          extra: { per_payment_cap: s.offline_card_payment_cap },
+        });
+      }
+    }
     return {
-      row: { ...draft, tip, amount: draft.amount + tip, requested: draft.amount + tip, applied: draft.amount, card_token: body.token ?? null },
-      reason: 'card payment started',
+      row: {
+        ...draft, tip, amount: draft.amount + tip, requested: draft.amount + tip, applied: draft.amount,
+        card_token: body.offline ? null : (body.token ?? null),
+        encrypted_card: body.offline ? (body.encrypted_card ?? null) : null,
+      },
+      reason: body.offline ? 'offline card payment stored, to be charged by the processor' : 'card payment started',
     };
   },
 
@@ -98,14 +121,17 @@ export const cardAdapter: TenderAdapter = {
       const found = await deps.processor.findCharge(row.idempotency_key);
       return found.kind === 'ok' && found.value ? fromCharge(found.value, row) : null;
     }
-    if (row.status !== 'pending' || !row.card_token) return null;
+    if (row.status !== 'pending' || (!row.card_token && !row.encrypted_card)) return null;
     const r = await deps.processor.charge({
       amount: row.amount,
       currency: row.currency.trim(),
-      token: row.card_token,
+      ...(row.card_token ? { token: row.card_token } : { encryptedCard: row.encrypted_card! }),
       idempotencyKey: row.idempotency_key,
       metadata: { payment_id: row.id, order_id: row.order_id },
     });
+    // an offline card cannot be presented again: it stays pending, to be charged on the next
+    // attempt (the till's next push) or by the reconciler, under the same key
+    if (r.kind === 'unreachable' && row.encrypted_card) return null;
     return fromChargeCall(r, row);
   },
 
@@ -113,6 +139,12 @@ export const cardAdapter: TenderAdapter = {
     const r = await deps.processor.findCharge(row.idempotency_key);
     if (r.kind !== 'ok') return null;
     if (r.value === null) {
+      // a stored offline card never reached the processor: we hold all it needs, so charge it now
+      // (same key: a till pushing it at the same moment gets the same charge)
+      if (row.encrypted_card && row.status === 'pending') {
+        const charged = await cardAdapter.execute!(deps, row);
+        return charged ? { ...charged, reason: `reconciled: ${charged.reason}` } : null;
+      }
       // the request never reached the processor, and it never will: we do not send it again
       return { to: 'failed', reason: 'reconciled: the processor has no charge under this key', patch: { applied: 0, card_token: null, decline_code: 'not_processed', message: 'The card was not charged. Take the payment again.' } };
     }

@@ -3,6 +3,7 @@ import { PaymentErrors } from '../contract.ts';
 import { giftCardCodeHmac, isValidGiftCardCode } from '../gift-card-code.ts';
 import { addToBalance, appendActivity, debitUpTo, findByHmac } from '../gift-cards.repository.ts';
 import { who } from '../payments.repository.ts';
+import { readSettings } from '../settings.service.ts';
 import type { PaymentRow } from '../tables.ts';
 import type { Begun, TenderAdapter } from './types.ts';
 
@@ -24,6 +25,16 @@ export const giftCardAdapter: TenderAdapter = {
       throw new AppError(400, PaymentErrors.invalidGiftCardCode, 'This gift card code is not valid: its check digit does not match. Check the digits for a typo.', {
         errors: [{ path: 'code', message: 'check digit does not match' }],
       });
+    }
+    if (body.offline) {
+      // a till offline redeems against the last balance it knew, up to what the tenant allows
+      const { gift_card_offline_limit: limit } = await readSettings(ctx.trx);
+      if (draft.requested > limit) {
+        throw new AppError(422, PaymentErrors.offlineGiftCardLimitExceeded, limit === 0 ? 'Gift cards cannot be taken offline in this business (payments settings: gift_card_offline_limit)' : `An offline gift card payment may be at most ${limit}; this one is ${draft.requested}`, {
+          errors: [{ path: 'amount.amount', message: `must be at most ${limit} for an offline gift card payment` }],
+          extra: { offline_gift_card_limit: limit },
+        });
+      }
     }
     const last4 = code.slice(-4);
     const card = await findByHmac(ctx.trx, giftCardCodeHmac(deps.keys, ctx.tenantId, code));
