@@ -45,7 +45,7 @@ describe.skipIf(!hasChromium())('till sign-in and the offline app shell in Chrom
     try {
       await page.goto(`${url}/pos`);
       await page.getByRole('heading', { name: 'Who is selling?' }).waitFor();
-      await page.getByText('Switching cashier needs the network for now.').waitFor();
+      await page.getByText('This till is offline.').first().waitFor();
       expect(await page.getByRole('button', { name: `Switch in as ${casey.name}` }).count()).toBe(1);
       await page.screenshot({ path: join(ARTIFACTS, 'pos-offline.png') });
 

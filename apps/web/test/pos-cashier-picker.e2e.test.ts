@@ -77,12 +77,13 @@ describe.skipIf(!hasChromium())('till cashier picker in Chromium', () => {
     await page.getByRole('heading', { name: `${manager.name} is signed in on ${DEMO.stores[0].registers[0]}` }).waitFor();
   });
 
-  it('keeps showing the saved names when the API is unreachable, and says switching needs the network', async () => {
+  it('keeps showing the saved names when the API is unreachable, and says PINs are checked on the till', async () => {
     await page.getByRole('button', { name: 'Switch cashier' }).click();
     await page.route('**/api/v1/stores/*/cashiers', (route) => route.abort());
     await page.reload();
     await page.getByRole('heading', { name: 'Who is selling?' }).waitFor();
-    await page.getByText('Switching cashier needs the network for now.').waitFor();
+    await page.getByText('Can’t reach the NovaPOS server.').waitFor();
+    await page.getByText('PINs are checked on this till until the connection is back', { exact: false }).first().waitFor();
     expect(await page.getByRole('button', { name: `Switch in as ${manager.name}` }).count()).toBe(1);
     await page.unroute('**/api/v1/stores/*/cashiers');
   });

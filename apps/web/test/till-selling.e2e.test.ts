@@ -152,7 +152,7 @@ describe.skipIf(!hasChromium())('the till selling screen in Chromium', () => {
     const [p0, p1] = [products[0]!, products[1]!];
     const v0 = p0.variants.find((x) => x.barcodes.length)!;
     const v1 = p1.variants[0]!;
-    await page.getByRole('button', { name: new RegExp(`^${nameOf(p1, v1).replace(/[/]/g, '.')}, quantity`) }).click();
+    await page.getByRole('button', { name: new RegExp(`^${nameOf(p1, v1).replace(/[/]/g, '.')}\\s*\\d+ ×`) }).click();
     await page.getByRole('button', { name: /Quantity \+1/ }).click();
     await page.getByRole('button', { name: /Line discount/ }).click();
     const dialog = page.getByRole('dialog');

@@ -1,6 +1,6 @@
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { ApiError, type Cashier } from '../api/client';
-import { Avatar } from '../ui/avatar';
+import { avatarColour, initials } from '../ui/avatar';
 import { ProblemAlert } from '../ui/problem-alert';
 import { roleLabel } from '../ui/role-label';
 import { Loading } from '../ui/status';
@@ -71,19 +71,18 @@ export function CashierPicker({ pairing, cashiers, focusId, onPick, onPinOnly }:
 }
 
 function CashierTile({ cashier, onPick }: { cashier: Cashier; onPick: (c: Cashier) => void }) {
-  const metaId = `cashier-${cashier.id}-meta`;
+  // The button's name is its visible text (with "Switch in as" for screen readers), so what is
+  // seen is what is announced (WCAG 2.5.3, axe label-content-name-mismatch); the initials are
+  // drawn by CSS (data-initials) and are not text.
   return (
-    <button
-      type="button"
-      className={cashier.pin_locked ? 'tile tile--locked' : 'tile'}
-      data-id={cashier.id}
-      aria-label={`Switch in as ${cashier.name}`}
-      aria-describedby={metaId}
-      onClick={() => onPick(cashier)}
-    >
-      <Avatar name={cashier.name} className="avatar tile__avatar" />
-      <span className="tile__name">{cashier.name}</span>
-      <span className="tile__meta" id={metaId}>
+    <button type="button" className={cashier.pin_locked ? 'tile tile--locked' : 'tile'} data-id={cashier.id} onClick={() => onPick(cashier)}>
+      <span className="avatar tile__avatar tile__avatar--css" style={{ backgroundColor: avatarColour(cashier.name) }} data-initials={initials(cashier.name)} aria-hidden="true" />
+      <span className="tile__name">
+        <span className="visually-hidden">Switch in as </span>
+        {cashier.name}
+      </span>
+      <span className="tile__meta">
+        <span className="visually-hidden">, </span>
         {roleLabel(cashier.role)}
         {cashier.pin_locked && <span className="badge badge--warn tile__lock">PIN locked</span>}
       </span>

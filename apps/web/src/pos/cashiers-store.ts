@@ -59,6 +59,11 @@ function readMisses(): Misses {
   return isObject(v) ? Object.fromEntries(Object.entries(v).filter((e): e is [string, number] => typeof e[1] === 'number')) : {};
 }
 
+/** How many wrong PINs in a row this device has counted for the key. */
+export function readMissCount(key: string): number {
+  return readMisses()[key] ?? 0;
+}
+
 /** Counts one more wrong PIN and returns how many tries are left before the server locks. */
 export function recordMiss(key: string): number {
   const misses = readMisses();

@@ -8,7 +8,10 @@ import { SelectField } from '../ui/field';
 import { ProblemAlert } from '../ui/problem-alert';
 import { LoadError, Loading } from '../ui/status';
 import { useAsync } from '../ui/use-async';
+import { pairDevice } from '../sync/device';
+import { tillDb } from './db/till-db';
 import { pairingSlot, savePairing, takeEndedNotice } from './pairing-store';
+import { createTillApi } from './till-api';
 
 type Pairer = { slot: TokenSlot; user: SessionUser; fromBackOffice: boolean };
 
@@ -115,13 +118,19 @@ function RegisterPicker({ pairer, api }: { pairer: Pairer; api: ReturnType<typeo
     setRegisterId(registers.status === 'ready' && registers.data.length === 1 ? registers.data[0]!.id : '');
   }, [registers.status, registers.data]);
 
-  function pair(e: FormEvent) {
+  const [pairing, setPairing] = useState(false);
+
+  async function pair(e: FormEvent) {
     e.preventDefault();
     const store = stores.data?.find((s) => s.id === storeId);
     const register = registers.data?.find((r) => r.id === registerId);
     const tokens = pairer.slot.readTokens();
     if (!store || !register) return setError(new Error('Choose a store and a register.'));
     if (!tokens) return setError(new Error('Your sign-in has ended. Sign in again.'));
+    // A new device id for the push endpoint, and the order counter from the server's last number.
+    setPairing(true);
+    await pairDevice(tillDb(), () => createTillApi(authFor(pairer.slot)).registerLastNumber(register.id), register.id, `S${store.number}-R${register.number}-`).catch(() => {});
+    setPairing(false);
     savePairing({
       store_id: store.id,
       store_name: store.name,
@@ -140,7 +149,7 @@ function RegisterPicker({ pairer, api }: { pairer: Pairer; api: ReturnType<typeo
   if (stores.data.length === 0) return <p className="empty">There are no stores yet. Create one in the back office first.</p>;
 
   return (
-    <form className="form" onSubmit={pair}>
+    <form className="form" onSubmit={(e) => void pair(e)}>
       <h2 className="visually-hidden">
         Choose the store and register
       </h2>
@@ -171,8 +180,8 @@ function RegisterPicker({ pairer, api }: { pairer: Pairer; api: ReturnType<typeo
           required
         />
       )}
-      <button type="submit" className="button button--block button--large" disabled={!storeId || !registerId}>
-        Pair this device
+      <button type="submit" className="button button--block button--large" disabled={!storeId || !registerId || pairing}>
+        {pairing ? 'Pairing…' : 'Pair this device'}
       </button>
     </form>
   );

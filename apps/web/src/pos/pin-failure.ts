@@ -14,8 +14,8 @@ export const lockedPinText = (who: Cashier | null) =>
 
 export const registerLockedText = "This register's PIN pad is locked after too many wrong PINs. A manager must unlock it.";
 
-// Offline PIN checks come later; until then the till says plainly why it cannot switch.
-export const offlineText = 'Switching cashier needs the network for now.';
+// Offline, PINs are checked on the till against the verifiers it stored (pos/pin).
+export const offlineText = 'Cashiers can still switch in: PINs are checked on this till until the connection is back.';
 
 /**
  * What the PIN pad says about a failed switch; null when the server's own message is best.

@@ -6,6 +6,7 @@ import { clearMisses, recordMiss, registerMissKey } from './cashiers-store';
 import { ManagerUnlockDialog } from './manager-unlock-dialog';
 import { pairingAuth, type Pairing } from './pairing-store';
 import { lockedPinText, offlineText, pinFailure, type PinNotice } from './pin-failure';
+import { signInOffline } from './pin/offline-sign-in';
 
 const MAX = 6;
 const MIN = 4;
@@ -61,13 +62,29 @@ export function PinPadScreen({ pairing, cashier, offline, onSignedIn, onBack, on
       setError(null);
       setNotice(null);
       setUnlocked(false);
+      // Offline (or the server out of reach): the PIN is checked here, against the stored verifiers.
+      const offlineTry = async () => {
+        const r = await signInOffline(pairing.store_id, value, cashier, missKey);
+        if ('session' in r) return r.session;
+        setNotice(r.notice);
+        if (cashier && r.notice.userLocked) onLocked(cashier.id);
+        setPin('');
+        setBusy(false);
+        inputRef.current?.focus();
+        return null;
+      };
       try {
-        const session = await api.pinSignIn({
-          store_id: pairing.store_id,
-          register_id: pairing.register_id,
-          pin: value,
-          ...(cashier ? { user_id: cashier.id } : {}),
-        });
+        const session = offline
+          ? await offlineTry()
+          : await api
+              .pinSignIn({
+                store_id: pairing.store_id,
+                register_id: pairing.register_id,
+                pin: value,
+                ...(cashier ? { user_id: cashier.id } : {}),
+              })
+              .catch((err: unknown) => (err instanceof ApiError && err.isNetwork ? offlineTry() : Promise.reject(err)));
+        if (!session) return;
         // A success resets the server's counts for this person and this register.
         clearMisses(session.user.id, registerMissKey(pairing.register_id));
         onSignedIn(session);
@@ -78,7 +95,7 @@ export function PinPadScreen({ pairing, cashier, offline, onSignedIn, onBack, on
         inputRef.current?.focus();
       }
     },
-    [api, busy, cashier, fail, onSignedIn, pairing.register_id, pairing.store_id],
+    [api, busy, cashier, fail, missKey, offline, onLocked, onSignedIn, pairing.register_id, pairing.store_id],
   );
 
   const press = useCallback((digit: string) => setPin((p) => (p.length < MAX ? p + digit : p)), []);

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { PinSession } from '../api/client';
 import { sessionSlot } from '../auth/session';
 import { ConfirmDialog } from '../ui/dialog';
@@ -10,6 +10,7 @@ import { SwitchCashier } from './switch-cashier';
 import { useQueueSummary } from './sync-status';
 import { queueSummary } from '../sync/sale-queue';
 import { clearCatalog } from './db/catalog-db';
+import { openRefusedSales } from './manager/refused-view';
 import { tillDb } from './db/till-db';
 import { startTillServices, type TillServices } from './till-services';
 import './pos.css';
@@ -49,15 +50,10 @@ function Paired({ pairing, cashier, setCashier }: { pairing: Pairing; cashier: C
   const [busy, setBusy] = useState(false);
   const queue = useQueueSummary();
   const [services, setServices] = useState<TillServices | null>(null);
-  const cashierRef = useRef(cashier);
-  cashierRef.current = cashier;
 
   // The catalog feed and the sale queue run while the device is paired, cashier or not.
   useEffect(() => {
-    const s = startTillServices(pairing, () => {
-      const c = cashierRef.current;
-      return c ? { user_id: c.user.id, access_token: c.access_token, expires_at: c.expires_at } : null;
-    });
+    const s = startTillServices(pairing);
     setServices(s);
     return () => s.stop();
     // oxlint-disable-next-line react-hooks/exhaustive-deps
@@ -66,7 +62,8 @@ function Paired({ pairing, cashier, setCashier }: { pairing: Pairing; cashier: C
   async function doUnpair() {
     setBusy(true);
     // Checked again here: a sale may have been queued in another tab since the dialog opened.
-    if ((await queueSummary(tillDb())).queued > 0) {
+    const q = await queueSummary(tillDb());
+    if (q.queued > 0 || q.rejected > 0) {
       setBusy(false);
       return;
     }
@@ -90,6 +87,23 @@ function Paired({ pairing, cashier, setCashier }: { pairing: Pairing; cashier: C
           onSignedIn={(s) => setCashier({ user: s.user, access_token: s.access_token, expires_at: Date.now() + s.expires_in * 1000 })}
         />
       )}
+      {confirming && queue.queued === 0 && queue.rejected > 0 && (
+        <ConfirmDialog
+          title="Refused sales need a manager"
+          message={
+            <p>
+              The server refused {queue.rejected} {queue.rejected === 1 ? 'sale' : 'sales'} from this till. A manager must fix and resend, or
+              discard, {queue.rejected === 1 ? 'it' : 'them'} before this device can be unpaired: they are kept only here.
+            </p>
+          }
+          confirmLabel="Review refused sales"
+          onConfirm={() => {
+            openRefusedSales();
+            setConfirming(false);
+          }}
+          onCancel={() => setConfirming(false)}
+        />
+      )}
       {confirming && queue.queued > 0 && (
         <ConfirmDialog
           title="Sales are waiting to be sent"
@@ -107,7 +121,7 @@ function Paired({ pairing, cashier, setCashier }: { pairing: Pairing; cashier: C
           onCancel={() => setConfirming(false)}
         />
       )}
-      {confirming && queue.queued === 0 && (
+      {confirming && queue.queued === 0 && queue.rejected === 0 && (
         <ConfirmDialog
           title="Unpair this device?"
           message={

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { queueSummary } from '../sync/sale-queue';
 import { useOnline } from '../ui/use-online';
 import { tillDb } from './db/till-db';
+import { openRefusedSales } from './manager/refused-view';
 import { useLiveQuery } from './use-live-query';
 
 export const STALE_MS = 24 * 60 * 60_000;
@@ -58,6 +59,9 @@ export function QueueBanner() {
           {q.rejected > 0 && (
             <span className="till-sync__rejected">
               {q.rejected} {q.rejected === 1 ? 'sale was' : 'sales were'} refused by the server: a manager must look at {q.rejected === 1 ? 'it' : 'them'}.
+              <button type="button" className="button button--small button--secondary till-sync__review" onClick={openRefusedSales}>
+                Review refused sales
+              </button>
             </span>
           )}
         </div>

@@ -10,13 +10,17 @@ export function createTillApi(auth: AuthSource) {
   const get = <T>(path: string) => request<T>({ method: 'GET', path, auth });
   const id = encodeURIComponent;
   return {
-    catalogChanges: (cursor: string | undefined, limit = 1000) => get<FeedPage>(`/catalog/changes${query({ cursor, limit })}`),
+    catalogChanges: (cursor: string | undefined, limit = 5000) => get<FeedPage>(`/catalog/changes${query({ cursor, limit })}`),
     catalogSettings: () => get<CatalogSettings & { version: number }>('/catalog/settings'),
     salesSettings: () => get<SalesSettings>('/sales/settings'),
     getStore: (storeId: string) => get<Store & { number: number }>(`/stores/${id(storeId)}`),
     /** Recent orders of the register with numbers of this prefix (the counter's floor). */
     registerOrders: (registerId: string, prefix: string) =>
       get<{ data: { number: string }[] }>(`/orders${query({ register_id: registerId, q: prefix, limit: 200 })}`),
+    /** The highest order number the server has for the register (seeds the till's counter). */
+    registerLastNumber: (registerId: string) => get<unknown>(`/registers/${id(registerId)}/last-number`),
+    /** PBKDF2 verifiers of the store's PINs, for switching cashier while offline (pos/pin). */
+    cashierVerifiers: (storeId: string) => get<unknown>(`/stores/${id(storeId)}/cashiers/verifiers`),
     listRegisters: (storeId: string) => get<{ data: (Register & { number: number })[] }>(`/stores/${id(storeId)}/registers${query({ limit: 200 })}`),
   };
 }

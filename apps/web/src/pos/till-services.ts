@@ -1,15 +1,13 @@
 // The till's background work for a paired device: the catalog feed, the sale sync engine, the
 // register's settings, and the request that the browser keep this site's storage.
-import type { AuthSource } from '../api/client';
-import { sendSale } from '../sync/send-sale';
+import { pushSales } from '../sync/push';
 import { createSyncEngine, type SyncEngine } from '../sync/sync-engine';
 import { startCatalogSync, type CatalogSync } from './catalog/catalog-sync';
 import { tillDb } from './db/till-db';
 import { pairingAuth, type Pairing } from './pairing-store';
 import { refreshRegisterSettings } from './register/register-settings';
 import { createTillApi } from './till-api';
-
-export type CashierAuth = { user_id: string; access_token: string; expires_at: number };
+import { refreshVerifiers } from './pin/verifiers';
 
 export interface TillServices {
   catalog: CatalogSync;
@@ -30,32 +28,31 @@ async function askPersistence(): Promise<void> {
   await db.setMeta(PERSIST_KEY, { asked_at: new Date().toISOString(), granted });
 }
 
-export function startTillServices(pairing: Pairing, currentCashier: () => CashierAuth | null): TillServices {
+export function startTillServices(pairing: Pairing): TillServices {
   const api = createTillApi(pairingAuth);
   const catalog = startCatalogSync(api);
 
-  // A sale goes with its cashier's PIN session while that is still open on this device (so the
-  // server records who sold it); otherwise with the pairing's token.
-  const authFor = (cashierId: string): AuthSource => {
-    const c = currentCashier();
-    if (c && c.user_id === cashierId && c.expires_at - 30_000 > Date.now()) {
-      return { accessToken: async () => c.access_token, renew: async () => (await pairingAuth.accessToken()) ?? null };
-    }
-    return pairingAuth;
-  };
+  // Pushes go with the pairing's token (it outlives PIN sessions and works while nobody is signed
+  // in, or after an offline PIN switch); each mutation names its cashier (cashier_id).
   const sales = createSyncEngine({
     db: tillDb(),
-    send: (sale) => sendSale(sale, authFor(sale.cashier.id)),
+    push: (deviceId, registerId, batch) => pushSales(deviceId, registerId, batch, pairingAuth),
     locks: typeof navigator !== 'undefined' && navigator.locks ? navigator.locks : null,
   });
 
-  const kick = () => void sales.syncNow();
+  const refreshPins = () => void refreshVerifiers(tillDb(), api, pairing.store_id).catch(() => {});
+  const kick = () => {
+    void sales.syncNow();
+    refreshPins();
+  };
   window.addEventListener('online', kick);
   // Picks up sales queued by another tab and retries after the lock holder went away; a backoff
   // in progress is left to run its course.
   const poll = setInterval(() => {
-    if (navigator.onLine && sales.state().next_retry_at === null) kick();
+    if (navigator.onLine && sales.state().next_retry_at === null) void sales.syncNow();
   }, SALE_POLL_MS);
+  // A PIN changed in the back office reaches this till's offline check within minutes.
+  const pinPoll = setInterval(() => navigator.onLine && refreshPins(), 10 * 60_000);
   kick();
   void askPersistence().catch(() => {});
   void refreshRegisterSettings(tillDb(), api, pairing).catch(() => {});
@@ -65,6 +62,7 @@ export function startTillServices(pairing: Pairing, currentCashier: () => Cashie
     sales,
     stop() {
       clearInterval(poll);
+      clearInterval(pinPoll);
       window.removeEventListener('online', kick);
       catalog.stop();
       sales.stop();

@@ -10,7 +10,7 @@ export function initials(name: string): string {
     .join('');
 }
 
-function colourOf(name: string): string {
+export function avatarColour(name: string): string {
   let h = 0;
   for (const ch of name) h = (h * 31 + ch.codePointAt(0)!) >>> 0;
   return COLOURS[h % COLOURS.length]!;
@@ -18,7 +18,7 @@ function colourOf(name: string): string {
 
 export function Avatar({ name, className = 'avatar' }: { name: string; className?: string }) {
   return (
-    <span className={className} style={{ backgroundColor: colourOf(name) }} aria-hidden="true">
+    <span className={className} style={{ backgroundColor: avatarColour(name) }} aria-hidden="true">
       {initials(name)}
     </span>
   );

@@ -1,4 +1,5 @@
 import { addItem, changeQuantity, checkDiscount, emptyCart, lineBase, moveSelection, orderBase, removeLine, setLineDiscount } from '../cart/cart';
+import { freshTender } from '../tender/tender-state';
 import type { Action, AddArg, DiscountArg, KeyLike, TillState } from './types';
 
 const plain = (e: KeyLike) => !e.ctrlKey && !e.altKey && !e.metaKey;
@@ -113,7 +114,7 @@ export const applyDiscount: Action<DiscountArg> = {
   id: 'apply-discount',
   label: 'Apply discount',
   predicate: (s, c, d) => {
-    if (s.mode !== 'sell' || !s.dialog) return false;
+    if (s.mode !== 'sell' || !s.dialog || s.dialog.kind === 'card' || s.dialog.kind === 'void-sale') return false;
     if (!d) return true;
     if (s.dialog.kind === 'order-discount') return checkDiscount(d, orderBase(s.cart), c.maxDiscountBp).ok;
     const id = s.dialog.lineId;
@@ -121,7 +122,7 @@ export const applyDiscount: Action<DiscountArg> = {
     return !!line && checkDiscount(d, lineBase(line), c.maxDiscountBp).ok;
   },
   perform: (s, _c, d) => {
-    if (!s.dialog) return {};
+    if (!s.dialog || s.dialog.kind === 'card' || s.dialog.kind === 'void-sale') return {};
     const cart = s.dialog.kind === 'order-discount' ? { ...s.cart, order_discount: d } : setLineDiscount(s.cart, s.dialog.lineId, d);
     return { state: { ...s, cart, dialog: null } };
   },
@@ -153,47 +154,12 @@ export const switchCashier: Action = {
   keyTest: fkey('F9'),
 };
 
-export const pay: Action = {
-  id: 'pay',
-  label: 'Pay',
-  shortcut: 'F12',
-  predicate: (s) => selling(s) && s.cart.lines.length > 0,
-  perform: (s) => ({ state: { ...s, mode: 'tender', notice: null } }),
-  keyTest: fkey('F12'),
-};
-
-export const backToSale: Action = {
-  id: 'back-to-sale',
-  label: 'Back to sale',
-  shortcut: 'Esc',
-  predicate: (s) => s.mode === 'tender' && !s.finishing,
-  perform: (s) => ({ state: { ...s, mode: 'sell' } }),
-  keyTest: (e) => plain(e) && e.key === 'Escape',
-};
-
-export const exactCash: Action = {
-  id: 'exact-cash',
-  label: 'Exact cash',
-  shortcut: 'F12',
-  predicate: (s) => s.mode === 'tender' && !s.finishing,
-  perform: (s, c) => ({ state: { ...s, finishing: true }, effect: { kind: 'finish-sale', tendered: c.totals.total } }),
-  keyTest: fkey('F12'),
-};
-
-/** Cash handed over (minor units): at least what is due. */
-export const cashTendered: Action<number> = {
-  id: 'cash-tendered',
-  label: 'Take cash',
-  predicate: (s, c, amount) => s.mode === 'tender' && !s.finishing && Number.isSafeInteger(amount) && amount >= c.totals.total,
-  perform: (s, _c, amount) => ({ state: { ...s, finishing: true }, effect: { kind: 'finish-sale', tendered: amount } }),
-};
-
 export const newSale: Action = {
   id: 'new-sale',
   label: 'New sale',
   shortcut: 'F12',
   predicate: (s) => s.mode === 'receipt',
-  perform: (s) => ({ state: { ...s, mode: 'sell', cart: emptyCart, lastSale: null, notice: null } }),
+  perform: (s) => ({ state: { ...s, mode: 'sell', cart: emptyCart, lastSale: null, receipt: null, notice: null, tender: freshTender(null) } }),
   keyTest: (e) => plain(e) && (e.key === 'F12' || (e.key === 'Enter' && !e.typing)),
 };
 
@@ -203,4 +169,9 @@ export const printReceipt: Action = {
   shortcut: 'Ctrl+P',
   predicate: (s) => s.mode === 'receipt',
   perform: () => ({ effect: { kind: 'print' } }),
+  keyTest: (e) => (e.ctrlKey || e.metaKey) && !e.altKey && e.key.toLowerCase() === 'p',
 };
+
+// The tender screen's actions and the drawer's live beside their screens.
+export * from '../tender/tender-actions';
+export * from '../drawer/drawer-actions';

@@ -5,10 +5,14 @@
 import type { CartTotals } from '@novapos/domain';
 import type { Cart, NewLine } from '../cart/cart';
 import type { Discount, QueuedSale } from '../db/till-db';
+import type { DrawerEffect, DrawerState } from '../drawer/drawer-actions';
+import type { ReceiptView } from '../receipt/receipt-view';
+import type { TenderEffect } from '../tender/tender-actions';
+import type { TenderState } from '../tender/tender-state';
 
-export type TillMode = 'sell' | 'tender' | 'receipt';
+export type TillMode = 'sell' | 'tender' | 'receipt' | 'drawer';
 
-export type TillDialog = null | { kind: 'line-discount'; lineId: string } | { kind: 'order-discount' };
+export type TillDialog = null | { kind: 'line-discount'; lineId: string } | { kind: 'order-discount' } | { kind: 'card' } | { kind: 'void-sale' };
 
 export interface TillState {
   mode: TillMode;
@@ -16,8 +20,12 @@ export interface TillState {
   dialog: TillDialog;
   notice: { tone: 'error' | 'info'; text: string } | null;
   lastSale: QueuedSale | null;
+  /** a sale paid online: the server's order as the receipt shows it */
+  receipt: ReceiptView | null;
   /** a sale being written to the queue */
   finishing: boolean;
+  tender: TenderState;
+  drawer: DrawerState;
 }
 
 export interface TillContext {
@@ -27,6 +35,10 @@ export interface TillContext {
   maxDiscountBp: number;
   totals: CartTotals;
   newId: () => string;
+  /** the server can be reached (tenders other than cash need it) */
+  online: boolean;
+  /** what the tenant lets this till take offline (last known; absent: cash only) */
+  offlineTenders?: { card: { per_payment_cap: number; per_device_cap: number } | null; giftCardLimit: number };
 }
 
 export type Effect =
@@ -35,7 +47,9 @@ export type Effect =
   | { kind: 'finish-sale'; tendered: number }
   | { kind: 'switch-cashier' }
   | { kind: 'print' }
-  | { kind: 'toggle-favourite'; variantId: string };
+  | { kind: 'toggle-favourite'; variantId: string }
+  | TenderEffect
+  | DrawerEffect;
 
 export type ActionResult = { state?: TillState; effect?: Effect };
 

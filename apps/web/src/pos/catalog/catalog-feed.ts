@@ -156,13 +156,21 @@ export type PullResult = { pages: number; changes: number };
 export async function pullCatalog(db: CatalogDb, fetchPage: (cursor: string | undefined) => Promise<FeedPage>, maxPages = 10_000): Promise<PullResult> {
   let pages = 0;
   let changes = 0;
-  for (; pages < maxPages; ) {
-    const cursor = (await db.meta.get(CURSOR_KEY))?.value as string | undefined;
-    const page = await fetchPage(cursor);
-    await applyPage(db, page);
-    pages++;
-    changes += page.data.length;
-    if (!page.has_more) break;
+  // The next page is fetched while this one is written: the network and IndexedDB overlap. Each
+  // page still commits with its own cursor, in order, so a failure resumes where the cache is.
+  let next: Promise<FeedPage> | null = fetchPage((await db.meta.get(CURSOR_KEY))?.value as string | undefined);
+  try {
+    for (; pages < maxPages; ) {
+      const page: FeedPage = await next!;
+      next = page.has_more && pages + 1 < maxPages ? fetchPage(page.next_cursor) : null;
+      await applyPage(db, page);
+      pages++;
+      changes += page.data.length;
+      if (!page.has_more) break;
+    }
+  } finally {
+    // a prefetch nobody will read must not surface as an unhandled rejection
+    next?.catch(() => undefined);
   }
   await db.meta.put({ key: SYNCED_AT_KEY, value: new Date().toISOString() });
   return { pages, changes };

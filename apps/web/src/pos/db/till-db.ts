@@ -7,7 +7,11 @@ import type { Money } from './catalog-db';
 
 export type Discount = { type: 'amount' | 'percent'; value: number; reason: string };
 
-/** The body of POST /checkout, exactly as sent (and re-sent: the idempotency key covers it). */
+/** A payment as the checkout flow takes it (cash; card store-and-forward and gift card carry more fields). */
+export type PaymentInput = { tender: 'cash' | 'card' | 'gift_card'; amount: Money; offline?: boolean; [field: string]: unknown };
+export type PaymentBody = PaymentInput & { id: string };
+
+/** The args of a `checkout` mutation (the body of POST /checkout), exactly as sent and re-sent. */
 export interface CheckoutBody {
   order: {
     id: string;
@@ -18,10 +22,16 @@ export interface CheckoutBody {
     order_discount?: Discount;
     captured_offline_at?: string;
   };
-  payments: { id: string; tender: 'cash'; amount: Money }[];
+  payments: PaymentBody[];
 }
 
-export type SaleStatus = 'queued' | 'synced' | 'rejected';
+/**
+ * queued: waiting to be pushed; synced: the server applied it (or had already); rejected: the
+ * server refused it for a business reason (kept for a manager); resent: rejected, then fixed and
+ * queued again as a new mutation (the row is kept: its device seq was used); discarded: rejected,
+ * then given up by a manager with a reason.
+ */
+export type SaleStatus = 'queued' | 'synced' | 'rejected' | 'resent' | 'discarded';
 
 export interface SaleRejection {
   status: number;
@@ -31,13 +41,19 @@ export interface SaleRejection {
 }
 
 export interface QueuedSale {
-  /** the per-device sequence: the queue is sent in this order */
+  /** this till's own row number: never reused, also across pairings (the queue's order) */
   seq: number;
-  /** the order id (UUIDv7), minted on the device */
+  /** the order id (UUIDv7), minted on the device; a fixed resend keeps it */
   id: string;
   number: string;
+  /** the mutation's id: the server's idempotency key for it (a fixed resend gets a new one) */
+  mutation_id: string;
+  /** kept equal to mutation_id (rows written before the push endpoint carried their own key) */
   idempotency_key: string;
+  /** the device (minted at pairing) whose sequence this mutation belongs to */
   device_id: string;
+  /** the mutation's place in its device's sequence (1, 2, 3, … per device id) */
+  device_seq: number;
   store_id: string;
   register_id: string;
   cashier: { id: string; name: string };
@@ -53,6 +69,8 @@ export interface QueuedSale {
     change_due: number;
     currency: string;
     prices_include_tax: boolean;
+    /** the payments as taken when not one cash payment (offline card, gift card, then cash) */
+    payments?: { label: string; amount: number }[];
   };
   created_at: string;
   status: SaleStatus;
@@ -63,6 +81,11 @@ export interface QueuedSale {
   synced_at: string | null;
   /** the server's view once synced */
   server: { number: string; status: string; total: number | null } | null;
+  /** a rejected sale a manager fixed: the row (seq) it was resent as, or the row it came from */
+  resent_as?: number | null;
+  resent_from?: number | null;
+  /** a rejected sale a manager gave up on */
+  discarded?: { reason: string; by: { id: string; name: string }; at: string } | null;
 }
 
 export interface TillMeta {
@@ -80,6 +103,33 @@ export class TillDb extends Dexie {
       sales: 'seq, &id, status, [status+seq]',
       meta: 'key',
     });
+    // v2: sales are pushed as per-device mutations (apps/web/src/sync). A fixed resend is a new
+    // row with the same order id, so the order id is no longer unique.
+    this.version(2)
+      .stores({
+        sales: 'seq, id, status, [status+seq], [device_id+device_seq], [status+device_id+device_seq]',
+        meta: 'key',
+      })
+      .upgrade(async (tx) => {
+        // Rows sent with POST /checkout never went through a push: the device's sequence starts
+        // with what is still queued, in queue order.
+        let deviceSeq = 0;
+        await tx
+          .table('sales')
+          .orderBy('seq')
+          .modify((row: QueuedSale) => {
+            if (row.status === 'queued') {
+              row.device_seq = ++deviceSeq;
+              row.mutation_id = crypto.randomUUID();
+              row.idempotency_key = row.mutation_id;
+            } else {
+              row.device_seq = 0;
+              row.mutation_id ??= row.idempotency_key;
+            }
+          });
+        const device = (await tx.table('meta').get('device_id'))?.value as string | undefined;
+        if (device) await tx.table('meta').put({ key: `device_seq:${device}`, value: deviceSeq });
+      });
   }
 
   async getMeta<T>(key: string): Promise<T | undefined> {

@@ -1,6 +1,7 @@
 // What the till needs to know about its register and tenant to sell offline: the numbers that
 // make up its order-number prefix, the cashier discount limit, cash rounding. Fetched when
 // online, kept in the till database, read from there.
+import { lastNumberOf } from '../../sync/device';
 import { raiseCounter } from '../../sync/sale-queue';
 import type { TillDb } from '../db/till-db';
 import type { Pairing } from '../pairing-store';
@@ -58,12 +59,17 @@ export async function refreshRegisterSettings(db: TillDb, api: TillApi, pairing:
   // device paired again, or a replaced one); it never goes down.
   const prefix = numberPrefix(next);
   let floor = 0;
-  if (prefix) {
-    try {
-      const orders = await api.registerOrders(pairing.register_id, prefix);
-      for (const o of orders.data) if (o.number.startsWith(prefix)) floor = Math.max(floor, Number(o.number.slice(prefix.length)) || 0);
-    } catch {
-      // Offline, or a server without orders yet: this device's own counter is the floor.
+  try {
+    floor = lastNumberOf(await api.registerLastNumber(pairing.register_id), prefix);
+  } catch {
+    // Offline, or a server without the last-number route: the register's recent orders instead.
+    if (prefix) {
+      try {
+        const orders = await api.registerOrders(pairing.register_id, prefix);
+        for (const o of orders.data) if (o.number.startsWith(prefix)) floor = Math.max(floor, Number(o.number.slice(prefix.length)) || 0);
+      } catch {
+        // Offline, or a server without orders yet: this device's own counter is the floor.
+      }
     }
   }
   await raiseCounter(db, pairing.register_id, floor);

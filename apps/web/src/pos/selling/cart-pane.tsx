@@ -23,7 +23,7 @@ export function CartPane({ till, heading }: { till: Till; heading: string }) {
             const selected = l.id === state.cart.selected;
             return (
               <li key={l.id} className={selected ? 'till-line till-line--on' : 'till-line'} aria-current={selected ? 'true' : undefined}>
-                <button type="button" className="till-line__pick" onClick={() => till.run('selectLine', l.id)} aria-label={`${l.name}, quantity ${l.quantity}`}>
+                <button type="button" className="till-line__pick" onClick={() => till.run('selectLine', l.id)}>
                   <span className="till-line__name">{l.name}</span>
                   <span className="till-line__meta">
                     {l.quantity} × {fmt(l.unit_price, c)} · {l.sku}
@@ -79,6 +79,7 @@ export function CartPane({ till, heading }: { till: Till; heading: string }) {
           <ActionButton till={till} id="openOrderDiscount" />
           <ActionButton till={till} id="clearSale" />
           <ActionButton till={till} id="switchCashier" />
+          <ActionButton till={till} id="openDrawerScreen" />
           <ActionButton till={till} id="pay" className="button button--large till-pay">
             Pay {fmt(totals.total, c)}
           </ActionButton>

@@ -1,4 +1,10 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
+import type { AuthSource } from '../../api/client';
+import { DrawerScreen } from '../drawer/drawer-screen';
+import { ReceiptScreen } from '../receipt/receipt-screen';
+import { CardDialog } from '../tender/card-dialog';
+import { TenderScreen } from '../tender/tender-screen';
+import { VoidSaleDialog } from '../tender/void-sale-dialog';
 import { readCatalogSettings } from '../catalog/catalog-query';
 import { catalogDb } from '../db/catalog-db';
 import { tillDb } from '../db/till-db';
@@ -10,8 +16,6 @@ import { useLiveQuery } from '../use-live-query';
 import { CartPane } from './cart-pane';
 import { CatalogPane } from './catalog-pane';
 import { DiscountDialog } from './discount-dialog';
-import { ReceiptPane } from './receipt-pane';
-import { TenderPane } from './tender-pane';
 import { useTill } from './use-till';
 
 // Mirrors identity's ROLE_PERMISSIONS: these roles hold sales.discount_override (no limit).
@@ -28,6 +32,8 @@ export function SellingScreen({ cashier, pairing, services, onSwitch }: { cashie
   const setQuery = useCallback((update: (q: string) => string) => setQueryState(update), []);
   const searchRef = useRef<HTMLInputElement>(null);
 
+  // payments and the drawer go with the cashier's own PIN session (it has no refresh: it ends)
+  const auth: AuthSource = useMemo(() => ({ accessToken: async () => cashier.access_token, renew: async () => null }), [cashier.access_token]);
   const maxDiscountBp = OVERRIDE_ROLES.has(cashier.user.role) ? 10_000 : register.cashier_max_discount_percent * 100;
   const till = useTill({
     pairing,
@@ -40,6 +46,7 @@ export function SellingScreen({ cashier, pairing, services, onSwitch }: { cashie
     searchRef,
     setQuery,
     onSwitch,
+    auth,
   });
 
   return (
@@ -54,11 +61,14 @@ export function SellingScreen({ cashier, pairing, services, onSwitch }: { cashie
           </p>
         )}
         {till.state.mode === 'sell' && <CatalogPane till={till} pairing={pairing} query={query} setQuery={(q) => setQueryState(q)} searchRef={searchRef} />}
-        {till.state.mode === 'tender' && <TenderPane till={till} />}
-        {till.state.mode === 'receipt' && till.state.lastSale && <ReceiptPane till={till} />}
+        {till.state.mode === 'tender' && <TenderScreen till={till} />}
+        {till.state.mode === 'receipt' && (till.state.receipt || till.state.lastSale) && <ReceiptScreen till={till} />}
+        {till.state.mode === 'drawer' && <DrawerScreen till={till} />}
       </div>
       <CartPane till={till} heading={`${cashier.user.name} is signed in on ${pairing.register_name}`} />
-      {till.state.dialog && <DiscountDialog till={till} />}
+      {till.state.dialog && till.state.dialog.kind !== 'card' && till.state.dialog.kind !== 'void-sale' && <DiscountDialog till={till} />}
+      {till.state.dialog?.kind === 'void-sale' && <VoidSaleDialog till={till} />}
+      {till.state.dialog?.kind === 'card' && <CardDialog till={till} />}
     </div>
   );
 }

@@ -13,6 +13,15 @@ import type { Pairing } from '../pairing-store';
 import { toggleFavourite } from '../register/register-settings';
 import { WedgeDetector } from '../scanner/wedge';
 import type { TillServices } from '../till-services';
+import type { AuthSource } from '../../api/client';
+import { useOnline } from '../../ui/use-online';
+import { carryOutDrawer, createDrawerApi } from '../drawer/drawer-effects';
+import { initialDrawer } from '../drawer/drawer-state';
+import { printReceipt } from '../receipt/print';
+import { createTenderApi } from '../tender/tender-api';
+import { carryOutTender } from '../tender/tender-effects';
+import { freshTender, offlineTaken } from '../tender/tender-state';
+import { offlineTerms, refreshOfflineTerms, spendKnownGiftCard } from '../tender/offline-tenders';
 
 export type TillSetup = {
   pairing: Pairing;
@@ -26,9 +35,11 @@ export type TillSetup = {
   /** the search field's text, so a scan typed into it can be taken back out */
   setQuery: (update: (q: string) => string) => void;
   onSwitch: () => void;
+  /** the signed-in cashier's token: payments and the drawer are theirs */
+  auth: AuthSource;
 };
 
-const initial: TillState = { mode: 'sell', cart: emptyCart, dialog: null, notice: null, lastSale: null, finishing: false };
+const initial: TillState = { mode: 'sell', cart: emptyCart, dialog: null, notice: null, lastSale: null, receipt: null, finishing: false, tender: freshTender(null), drawer: initialDrawer };
 
 export async function lineFor(db: CatalogDb, v: CachedVariant, storeId: string): Promise<NewLine | string> {
   const price = priceIn(v, storeId);
@@ -45,12 +56,38 @@ export function useTill(setup: TillSetup) {
     () => totalsOf(state.cart, { pricesIncludeTax: setup.pricesIncludeTax, currency: setup.currency }),
     [state.cart, setup.pricesIncludeTax, setup.currency],
   );
+  const browserOnline = useOnline();
+  const online = browserOnline && (setup.services?.sales.state().failures ?? 0) === 0;
+  const [offlineTenders, setOfflineTenders] = useState<TillContext['offlineTenders']>(undefined);
   const ctx: TillContext = useMemo(
-    () => ({ currency: setup.currency, pricesIncludeTax: setup.pricesIncludeTax, maxDiscountBp: setup.maxDiscountBp, totals, newId: uuidv7 }),
-    [setup.currency, setup.pricesIncludeTax, setup.maxDiscountBp, totals],
+    () => ({ currency: setup.currency, pricesIncludeTax: setup.pricesIncludeTax, maxDiscountBp: setup.maxDiscountBp, totals, newId: uuidv7, online, offlineTenders }),
+    [setup.currency, setup.pricesIncludeTax, setup.maxDiscountBp, totals, online, offlineTenders],
   );
-  const live = useRef({ state, ctx, setup });
-  live.current = { state, ctx, setup };
+  const apis = useMemo(() => ({ tender: createTenderApi(setup.auth), drawer: createDrawerApi(setup.auth, setup.pairing.register_id) }), [setup.auth, setup.pairing.register_id]);
+  // What may be taken offline: refreshed from the server (and the processor's terminal key) while
+  // online, each time the tender screen opens; read from IndexedDB otherwise.
+  const tendering = state.mode === 'tender';
+  const termsAsked = useRef(false);
+  useEffect(() => {
+    let gone = false;
+    const db = tillDb();
+    // asked once when the till starts online, then each time the tender screen opens online
+    const ask = online && (tendering || !termsAsked.current);
+    if (ask) termsAsked.current = true;
+    void (ask ? refreshOfflineTerms(db, apis.tender).catch(() => {}) : Promise.resolve())
+      .then(() => offlineTerms(db))
+      .then((terms) => {
+        if (gone) return;
+        const card = terms?.config.offline_card.enabled && terms.key ? { per_payment_cap: terms.config.offline_card.per_payment_cap, per_device_cap: terms.config.offline_card.per_device_cap } : null;
+        setOfflineTenders({ card, giftCardLimit: terms?.config.offline_gift_card_limit ?? 0 });
+      })
+      .catch(() => {});
+    return () => {
+      gone = true;
+    };
+  }, [online, tendering, apis.tender]);
+  const live = useRef({ state, ctx, setup, apis });
+  live.current = { state, ctx, setup, apis };
 
   const notice = (tone: 'error' | 'info', text: string) => setState((s) => ({ ...s, notice: { tone, text } }));
 
@@ -71,7 +108,23 @@ export function useTill(setup: TillSetup) {
   }, []);
 
   async function carryOut(effect: Effect): Promise<void> {
-    const { setup: su, ctx: c } = live.current;
+    const { setup: su, ctx: c, apis: api } = live.current;
+    const env = {
+      state: () => live.current.state,
+      ctx: () => live.current.ctx,
+      update: (fn: (s: TillState) => TillState) => {
+        live.current.state = fn(live.current.state);
+        setState(live.current.state);
+      },
+      store_id: su.pairing.store_id,
+      register_id: su.pairing.register_id,
+      cashier: su.cashier,
+      finishSale: (tendered: number) => {
+        live.current.state = { ...live.current.state, finishing: true };
+        setState(live.current.state);
+        void carryOut({ kind: 'finish-sale', tendered });
+      },
+    };
     switch (effect.kind) {
       case 'lookup-barcode': {
         const db = catalogDb();
@@ -88,8 +141,7 @@ export function useTill(setup: TillSetup) {
         su.searchRef.current?.select();
         return;
       case 'print':
-        window.print();
-        return;
+        return printReceipt(live.current.state, api.tender);
       case 'switch-cashier':
         su.onSwitch();
         return;
@@ -105,6 +157,10 @@ export function useTill(setup: TillSetup) {
           const t = c.totals;
           const byId = new Map(t.lines.map((l) => [l.id, l]));
           const money = (amount: number) => ({ amount, currency: c.currency });
+          // payments taken offline on this sale (card, gift card), then the cash handed over
+          const taken = s.tender.offline;
+          const paidOffline = offlineTaken(s.tender);
+          const payments = taken.length ? [...taken.map((p) => p.input), ...(effect.tendered > 0 ? [{ tender: 'cash' as const, amount: money(effect.tendered) }] : [])] : undefined;
           const sale = await enqueueSale(tillDb(), {
             store_id: su.pairing.store_id,
             register_id: su.pairing.register_id,
@@ -113,26 +169,40 @@ export function useTill(setup: TillSetup) {
             lines: s.cart.lines.map((l) => ({ id: l.id, variant_id: l.variant_id, quantity: l.quantity, unit_price: money(l.unit_price), discount: l.discount })),
             order_discount: s.cart.order_discount,
             tendered: money(effect.tendered),
-            offline: !navigator.onLine || su.services?.sales.state().failures !== 0,
+            ...(payments ? { payments } : {}),
+            offline: taken.length > 0 || !navigator.onLine || su.services?.sales.state().failures !== 0,
             receipt: {
               lines: s.cart.lines.map((l) => ({ name: l.name, sku: l.sku, quantity: l.quantity, unit_price: l.unit_price, discount_total: byId.get(l.id)?.discount_total ?? 0, total: byId.get(l.id)?.total ?? 0 })),
               subtotal: t.subtotal,
               discount_total: t.discount_total,
               tax_total: t.tax_total,
               total: t.total,
-              tendered: effect.tendered,
-              change_due: effect.tendered - t.total,
+              tendered: paidOffline + effect.tendered,
+              change_due: Math.max(0, paidOffline + effect.tendered - t.total),
+              ...(taken.length
+                ? { payments: [...taken.map((p) => ({ label: p.label, amount: p.amount })), ...(effect.tendered > 0 ? [{ label: 'Cash', amount: effect.tendered }] : [])] }
+                : {}),
               currency: c.currency,
               prices_include_tax: c.pricesIncludeTax,
             },
           });
-          setState((prev) => ({ ...prev, mode: 'receipt', lastSale: sale, finishing: false, notice: null }));
+          for (const p of taken) if (p.input.tender === 'gift_card') await spendKnownGiftCard(tillDb(), String(p.input.code), p.amount).catch(() => {});
+          live.current.state = { ...live.current.state, mode: 'receipt', lastSale: sale, receipt: null, finishing: false, notice: null };
+          setState((prev) => ({ ...prev, mode: 'receipt', lastSale: sale, receipt: null, finishing: false, notice: null }));
           void su.services?.sales.syncNow();
         } catch (err) {
           setState((prev) => ({ ...prev, finishing: false, notice: { tone: 'error', text: `The sale was not saved: ${err instanceof Error ? err.message : String(err)}` } }));
         }
         return;
       }
+      case 'drawer-load':
+      case 'drawer-open':
+      case 'drawer-movement':
+      case 'drawer-report':
+      case 'drawer-close':
+        return carryOutDrawer(effect, { ...env, api: api.drawer });
+      default:
+        return carryOutTender(effect, { ...env, api: api.tender });
     }
   }
 
@@ -167,7 +237,7 @@ export function useTill(setup: TillSetup) {
     return action.predicate(state, ctx, args[0]);
   }, [state, ctx]);
 
-  return { state, ctx, totals, run, can, notice, dismissNotice: () => setState((s) => ({ ...s, notice: null })) };
+  return { state, ctx, totals, run, can, apis, notice, dismissNotice: () => setState((s) => ({ ...s, notice: null })) };
 }
 
 export type Till = ReturnType<typeof useTill>;
