@@ -212,7 +212,7 @@ export function catalogRoutes(stores: StoresApi): AnyRouteDef[] {
     }),
     defineRoute({
       method: 'GET', url: '/api/v1/catalog/changes', summary: 'Delta feed for the till cache: apply in order, resume from next_cursor', tags: ['catalog'],
-      permission: READ, query: ChangesQuery, response: ChangesPage,
+      permission: READ, query: ChangesQuery, response: ChangesPage, trustedResponse: true,
       handler: async (ctx, { query }) => readChanges(ctx, query.cursor, query.limit),
     }),
   ] as AnyRouteDef[];

@@ -80,7 +80,8 @@ function checkRates(rates: readonly TaxRate[]): number {
 export function lineAmount(line: Pick<TaxLineInput, 'unit_price' | 'quantity' | 'discount'>): number {
   const amount = line.unit_price * line.quantity - (line.discount ?? 0);
   if (!Number.isSafeInteger(amount)) throw new RangeError('line amounts must be integers of minor units within the safe range');
-  return amount;
+  // 0 × −1 is −0 in JavaScript; money is never negative zero
+  return amount === 0 ? 0 : amount;
 }
 
 /**

@@ -71,6 +71,12 @@ export interface RouteDef<B extends Schema | undefined = undefined, Q extends Sc
    * the idempotency record written in it. 'none': the handler manages its own transactions.
    */
   transaction?: 'request' | 'none';
+  /**
+   * The answer is built by the server from its own rows and can be large (the till's catalog
+   * feed): it is sent with JSON.stringify instead of being re-validated against `response`, which
+   * still documents it.
+   */
+  trustedResponse?: boolean;
   handler(ctx: Ctx, input: RouteInput<B, Q, P>): Promise<Out<R>>;
 }
 
@@ -166,13 +172,14 @@ function registerRoute(app: FastifyInstance, kernel: Kernel, def: AnyRouteDef): 
         if (key) await storeResponse(trx, scope, key, def.method, path, hash, { status, body });
         return { status, body, replayed: false };
       });
-      return send(reply, result.status, result.body, result.replayed);
+      return send(reply, result.status, result.body, result.replayed, def.trustedResponse === true);
     },
   });
 }
 
-function send(reply: FastifyReply, status: number, body: unknown, replayed: boolean): FastifyReply {
+function send(reply: FastifyReply, status: number, body: unknown, replayed: boolean, trusted = false): FastifyReply {
   if (replayed) reply.header('idempotent-replayed', 'true');
+  if (trusted) reply.type('application/json; charset=utf-8').serializer((p: unknown) => JSON.stringify(p));
   reply.code(status);
   if (status === 204 || body === null || body === undefined) return reply.send();
   return reply.send(body);

@@ -30,12 +30,16 @@ export function nameWords(name: string): string[] {
   return [...new Set(name.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean))];
 }
 
+/**
+ * One index key per barcode: its GTIN key when it is a valid GTIN, else its internal key. A scan is
+ * looked up by every key barcodeLookupKeys gives it (internal and GTIN forms), so it still finds
+ * either, with half the index entries to write on a first download.
+ */
 function barcodeKeys(barcodes: { code: string; type?: string }[]): string[] {
   const keys = new Set<string>();
   for (const b of barcodes) {
     const checked = checkBarcode(b.code, b.type as BarcodeType | undefined);
-    if (checked.ok) keys.add(checked.key);
-    for (const k of barcodeLookupKeys(b.code)) keys.add(k);
+    keys.add(checked.ok ? checked.key : barcodeLookupKeys(b.code)[0]!);
   }
   return [...keys];
 }
