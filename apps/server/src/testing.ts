@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +7,7 @@ import { loadConfig, type Config } from '@novapos/platform';
 import { startSandbox, type Sandbox, type SandboxOptions } from '@novapos/sandbox';
 import { sandboxClient } from '@novapos/sandbox/testing';
 import { freshPgDatabase } from '@novapos/testkit';
-import { createNovaPos, type CreateOptions, type NovaPos } from './app.ts';
+import { REPO_ROOT, createNovaPos, type CreateOptions, type NovaPos } from './app.ts';
 
 export type DbKind = 'pglite' | 'postgres';
 
@@ -123,4 +124,46 @@ export async function startCheckoutTestApp(kind: DbKind = 'pglite', extra: Parti
       await sandbox.close();
     },
   };
+}
+
+/** The CLI a child-process server runs (`novapos serve`, `novapos seed --demo`). */
+export const SERVER_BIN = join(REPO_ROOT, 'apps/server/bin/novapos.js');
+
+/**
+ * The environment of a `novapos serve` child process on a PostgreSQL database (its app and owner
+ * URLs), on a loopback port, charging through `processorUrl`, with its own data dir and master
+ * key (so tokens survive a restart of the child).
+ */
+export function childServerEnv(o: { urls: { appUrl: string; ownerUrl: string }; port: number; processorUrl: string; dataDir: string }): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    DATABASE_URL: o.urls.appUrl,
+    DATABASE_ADMIN_URL: o.urls.ownerUrl,
+    DATABASE_POOL_SIZE: '10',
+    PORT: String(o.port),
+    HOST: '127.0.0.1',
+    SANDBOX_PORT: 'off',
+    PAYMENTS_PROCESSOR_URL: o.processorUrl,
+    NOVAPOS_PUBLIC_URL: `http://127.0.0.1:${o.port}`,
+    NOVAPOS_MASTER_KEY: randomBytes(32).toString('hex'),
+    NOVAPOS_DATA_DIR: o.dataDir,
+    LOG_LEVEL: 'error',
+  };
+}
+
+/** Starts `novapos serve` as a child process; resolves once `${base}/readyz` answers, rejects with its stderr if it exits or is not ready within `timeoutMs`. */
+export async function spawnServer(env: NodeJS.ProcessEnv, base: string, timeoutMs: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [SERVER_BIN, 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  for (let i = 0; i < timeoutMs / 100; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited: ${stderr}`);
+    try {
+      if ((await fetch(`${base}/readyz`)).ok) return child;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`server did not get ready: ${stderr}`);
 }

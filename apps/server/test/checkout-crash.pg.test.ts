@@ -1,8 +1,8 @@
 // The server is killed with SIGKILL in the middle of 500 concurrent card checkouts, then started
 // again. What a retailer must find afterwards: every sale that got a 2xx is complete, no order is
 // half-written, no card was charged twice, and stock moved once per completed order.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,9 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox } from '@novapos/sandbox';
 import { sandboxClient } from '@novapos/sandbox/testing';
 import { freePort, freshPgDatabase, hasPostgres } from '@novapos/testkit';
-import { REPO_ROOT } from '../src/app.ts';
+import { childServerEnv, spawnServer } from '../src/testing.ts';
 
-const BIN = join(REPO_ROOT, 'apps/server/bin/novapos.js');
 const CHECKOUTS = 500;
 const KILL_AFTER = 120; // answers seen before the kill
 
@@ -31,22 +30,7 @@ if (hasPostgres()) describe('checkout survives SIGKILL (PostgreSQL server)', () 
   let base: string;
   let server: ChildProcess | null = null;
 
-  const startServer = async () => {
-    const child = spawn(process.execPath, [BIN, 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    for (let i = 0; i < 300; i++) {
-      if (child.exitCode !== null) throw new Error(`server exited: ${stderr}`);
-      try {
-        const r = await fetch(`${base}/readyz`);
-        if (r.ok) return child;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`server did not get ready: ${stderr}`);
-  };
+  const startServer = () => spawnServer(env, base, 30_000);
 
   const api = async (method: string, path: string, token: string, body?: unknown, key?: string) => {
     const headers: Record<string, string> = { authorization: `Bearer ${token}` };
@@ -63,21 +47,7 @@ if (hasPostgres()) describe('checkout survives SIGKILL (PostgreSQL server)', () 
     dataDir = mkdtempSync(join(tmpdir(), 'novapos-crash-'));
     port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    env = {
-      ...process.env,
-      DATABASE_URL: urls.appUrl,
-      DATABASE_ADMIN_URL: urls.ownerUrl,
-      DATABASE_POOL_SIZE: '10',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      SANDBOX_PORT: 'off',
-      PAYMENTS_PROCESSOR_URL: sandbox.url,
-      PAYMENTS_PROCESSOR_TIMEOUT_MS: '3000',
-      NOVAPOS_PUBLIC_URL: base,
-      NOVAPOS_MASTER_KEY: randomBytes(32).toString('hex'),
-      NOVAPOS_DATA_DIR: dataDir,
-      LOG_LEVEL: 'error',
-    };
+    env = { ...childServerEnv({ urls, port, processorUrl: sandbox.url, dataDir }), PAYMENTS_PROCESSOR_TIMEOUT_MS: '3000' };
     sandbox.setWebhookUrl(`${base}/api/v1/webhooks/sandbox`);
     server = await startServer();
   }, 120_000);

@@ -1,8 +1,7 @@
 // The process serving the API is killed (SIGKILL) while the till pushes its offline queue, then
 // started again: every sale reaches the server once, none is lost, stock moves once. The server
 // runs as a child process (`novapos serve`) on a PostgreSQL server, so it can really be killed.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startSandbox, type Sandbox } from '@novapos/sandbox';
 import { freePort, freshPgDatabase, hasChromium, hasPostgres, launchChromium } from '@novapos/testkit';
-import { DEMO, REPO_ROOT } from '@novapos/server';
+import { DEMO } from '@novapos/server';
+import { childServerEnv, SERVER_BIN, spawnServer } from '@novapos/server/testing';
 import { ARTIFACTS } from './harness.ts';
 import {
   apiClient,
@@ -30,7 +30,6 @@ import {
   type StoredSale,
 } from './till-offline-helpers.ts';
 
-const BIN = join(REPO_ROOT, 'apps/server/bin/novapos.js');
 const SALES = 20;
 const manager = DEMO.users[2];
 const casey = DEMO.users[3];
@@ -48,21 +47,7 @@ describe.skipIf(!hasChromium() || !hasPostgres())('the till’s queue when the A
   let token: string;
   let api: Api;
 
-  const startServer = async () => {
-    const child = spawn(process.execPath, [BIN, 'serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    for (let i = 0; i < 600; i++) {
-      if (child.exitCode !== null) throw new Error(`server exited: ${stderr}`);
-      try {
-        if ((await fetch(`${base}/readyz`)).ok) return child;
-      } catch {
-        // not listening yet
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`server did not get ready: ${stderr}`);
-  };
+  const startServer = () => spawnServer(env, base, 60_000);
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -71,21 +56,8 @@ describe.skipIf(!hasChromium() || !hasPostgres())('the till’s queue when the A
     dataDir = mkdtempSync(join(tmpdir(), 'novapos-till-crash-'));
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    env = {
-      ...process.env,
-      DATABASE_URL: urls.appUrl,
-      DATABASE_ADMIN_URL: urls.ownerUrl,
-      DATABASE_POOL_SIZE: '10',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      SANDBOX_PORT: 'off',
-      PAYMENTS_PROCESSOR_URL: sandbox.url,
-      NOVAPOS_PUBLIC_URL: base,
-      NOVAPOS_MASTER_KEY: randomBytes(32).toString('hex'),
-      NOVAPOS_DATA_DIR: dataDir,
-      LOG_LEVEL: 'error',
-    };
-    const seeded = spawnSync(process.execPath, [BIN, 'seed', '--demo'], { env, encoding: 'utf8', timeout: 300_000 });
+    env = childServerEnv({ urls, port, processorUrl: sandbox.url, dataDir });
+    const seeded = spawnSync(process.execPath, [SERVER_BIN, 'seed', '--demo'], { env, encoding: 'utf8', timeout: 300_000 });
     if (seeded.status !== 0) throw new Error(`seed failed: ${seeded.stderr}`);
     server = await startServer();
     token = await login(base, manager.email, manager.password);

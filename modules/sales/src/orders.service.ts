@@ -109,23 +109,11 @@ interface Priced {
   reviewReasons: string[];
 }
 
-interface LineDraft {
-  id: string;
-  variant_id: string | null;
-  sku: string | null;
-  name: string;
-  options: Record<string, string>;
-  quantity: number;
-  unit_price: number;
-  price_source: PriceSource;
-  price_version_source: string | null;
-  price_valid_from: Date | null;
-  tax_code_id: string | null;
-  serial_numbers: string[];
-  discount: StoredDiscount | null;
-  rates: TaxRate[];
-  label: string;
-}
+/** A line before it is priced: the stored line's own fields, plus its tax rates and a label for messages. */
+type LineDraft = Pick<
+  OrderLineRow,
+  'id' | 'variant_id' | 'sku' | 'name' | 'options' | 'quantity' | 'unit_price' | 'price_source' | 'price_version_source' | 'price_valid_from' | 'tax_code_id' | 'serial_numbers' | 'discount'
+> & { rates: TaxRate[]; label: string };
 
 const fmt = (amount: number, currency: string) => `${currency} ${(amount / 100).toFixed(2)}`;
 
