@@ -3,7 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { gtinCheckDigit } from '@novapos/domain';
 import { CatalogDb } from '../src/pos/db/catalog-db.ts';
 import { CURSOR_KEY, pullCatalog, type FeedChange, type FeedPage } from '../src/pos/catalog/catalog-feed.ts';
-import { findByBarcode, priceIn, ratesIn, searchVariants } from '../src/pos/catalog/catalog-query.ts';
+import { countVariants, findByBarcode, priceIn, ratesIn, searchVariants, variantsById } from '../src/pos/catalog/catalog-query.ts';
+
+const variant1 = async (db: CatalogDb, id: string) => (await variantsById(db, [id])).get(id);
 
 const usd = (amount: number) => ({ amount, currency: 'USD' });
 const STORE = 's1';
@@ -55,14 +57,14 @@ describe('the till catalog cache', () => {
     const f = feed(changes);
     expect(await pullCatalog(db, f.fetchPage)).toEqual({ pages: 3, changes: 6 });
     expect(f.asked).toEqual([undefined, '2', '4']);
-    expect(await db.variants.count()).toBe(3);
+    expect(await countVariants(db)).toBe(3);
     expect((await db.meta.get(CURSOR_KEY))!.value).toBe('6');
 
     changes.push(product('p2', 'Canvas Market Tote'));
     const again = feed(changes);
     await pullCatalog(db, again.fetchPage);
     expect(again.asked).toEqual(['6']);
-    expect((await db.variants.get('v3'))!.name).toBe('Canvas Market Tote');
+    expect((await variant1(db, 'v3'))!.name).toBe('Canvas Market Tote');
   });
 
   it('finds a variant by SKU prefix and by name word prefixes, case-insensitively', async () => {
@@ -82,7 +84,7 @@ describe('the till catalog cache', () => {
 
   it('prices a variant per store and keeps only that store’s tax rates', async () => {
     await pullCatalog(db, feed(base(), 100).fetchPage);
-    const v1 = (await db.variants.get('v1'))!;
+    const v1 = (await variant1(db, 'v1'))!;
     expect(priceIn(v1, STORE)).toEqual(usd(2700));
     expect(priceIn(v1, 's2')).toEqual(usd(2500));
     expect(await ratesIn(db, v1, STORE)).toEqual([{ id: 'r1', name: 'State', rate_ppm: 40_000 }]);
@@ -92,8 +94,35 @@ describe('the till catalog cache', () => {
     const changes = [...base(), variant('v2', 'p1', 'AP-LIN-L', 'L / Navy', { status: 'archived' }), change('variant', 'v3', null)];
     await pullCatalog(db, feed(changes, 100).fetchPage);
     expect((await searchVariants(db, 'linen')).map((v) => v.id)).toEqual(['v1']);
-    expect(await db.variants.get('v3')).toBeUndefined();
+    expect(await variant1(db, 'v3')).toBeUndefined();
     await pullCatalog(db, feed([...changes, product('p1', 'Linen Shirt', { status: 'archived' })], 100).fetchPage);
     expect(await searchVariants(db, 'linen')).toEqual([]);
+  });
+
+  it('matches a search word against each variant’s own options, not its siblings’', async () => {
+    const changes = [...base(), variant('v4', 'p1', 'AP-LIN-M-RED', 'M / Red')];
+    await pullCatalog(db, feed(changes, 100).fetchPage);
+    expect((await searchVariants(db, 'linen red')).map((v) => v.id)).toEqual(['v4']);
+    expect((await searchVariants(db, 'shirt m')).map((v) => v.id).toSorted()).toEqual(['v1', 'v4']);
+    expect((await searchVariants(db, 'red')).map((v) => v.id)).toEqual(['v4']);
+  });
+
+  it('keeps a variant that arrives before its product, and names it once the product does', async () => {
+    const f = feed([variant('v9', 'p9', 'LATE-1', 'One size'), product('p9', 'Late Product')], 1);
+    await pullCatalog(db, f.fetchPage);
+    const v = (await variant1(db, 'v9'))!;
+    expect(v.name).toBe('Late Product / One size');
+    expect(v.category_id).toBe('c1');
+    expect((await searchVariants(db, 'late')).map((x) => x.id)).toEqual(['v9']);
+  });
+
+  it('removes one deleted variant and leaves its siblings; a deleted product takes its variants with it', async () => {
+    await pullCatalog(db, feed([...base(), change('variant', 'v1', null)], 100).fetchPage);
+    expect(await countVariants(db)).toBe(2);
+    expect(await findByBarcode(db, UPC)).toBeNull();
+    expect((await variant1(db, 'v2'))?.name).toBe('Linen Shirt / L / Navy');
+    await pullCatalog(db, feed([...base(), change('variant', 'v1', null), change('product', 'p1', null)], 100).fetchPage);
+    expect(await countVariants(db)).toBe(1);
+    expect(await variant1(db, 'v2')).toBeUndefined();
   });
 });

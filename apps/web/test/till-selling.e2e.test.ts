@@ -5,6 +5,7 @@ import { hasChromium } from '@novapos/testkit';
 import { DEMO } from '@novapos/server';
 import { priceCart, type TaxRate } from '@novapos/domain';
 import { ARTIFACTS, startBrowserApp, type BrowserApp } from './harness.ts';
+import { countCachedVariants } from './till-offline-helpers.ts';
 
 const manager = DEMO.users[2];
 const casey = DEMO.users[3];
@@ -14,18 +15,6 @@ type Money = { amount: number; currency: string };
 type Variant = { id: string; sku: string; title: string; barcodes: { code: string }[]; price: Money | null; store_prices: { store_id: string; price: Money }[] };
 type Product = { id: string; name: string; tax_code_id: string | null; variants: Variant[] };
 
-/** Reads the till's IndexedDB from the page (raw API: the test does not depend on the app's code). */
-const countCachedVariants = (page: Page) =>
-  page.evaluate<number>(`new Promise((resolve) => {
-    const open = indexedDB.open('novapos-catalog');
-    open.onsuccess = () => {
-      const db = open.result;
-      if (!db.objectStoreNames.contains('variants')) return resolve(0);
-      const req = db.transaction('variants').objectStore('variants').count();
-      req.onsuccess = () => resolve(req.result);
-    };
-    open.onerror = () => resolve(-1);
-  })`);
 
 /**
  * What a keyboard-wedge scanner does: the code's keys and Enter in one burst, 8 ms apart. Sent

@@ -3,7 +3,7 @@
 // page is applied in one transaction together with the cursor it ends at, so a reload or a crash
 // resumes exactly where the cache is.
 import { barcodeLookupKeys, checkBarcode, type BarcodeType } from '@novapos/domain';
-import type { CatalogDb, CachedCategory, CachedProduct, CachedTaxCode, CachedVariant, ItemStatus, Money } from '../db/catalog-db';
+import type { CatalogDb, CachedCategory, CachedItem, CachedProduct, CachedTaxCode, CachedVariant, ItemStatus, Money } from '../db/catalog-db';
 
 export type FeedChange = {
   seq: number;
@@ -48,7 +48,7 @@ function toProduct(d: Record<string, unknown>): CachedProduct {
   return { id: String(d.id), name: String(d.name ?? ''), category_id: str(d.category_id), tax_code_id: str(d.tax_code_id), status: status(d.status) };
 }
 
-type VariantCore = Omit<CachedVariant, 'name' | 'words' | 'category_id' | 'tax_code_id' | 'status'>;
+type VariantCore = Omit<CachedVariant, 'name' | 'category_id' | 'tax_code_id' | 'status'>;
 
 function toVariantCore(d: Record<string, unknown>): VariantCore {
   const barcodes = Array.isArray(d.barcodes) ? (d.barcodes as { code: string; type?: string }[]) : [];
@@ -68,9 +68,12 @@ function toVariantCore(d: Record<string, unknown>): VariantCore {
   };
 }
 
-function derive(core: VariantCore, product: CachedProduct | undefined): CachedVariant {
-  const productName = product?.name ?? '';
-  const name = core.title ? (productName ? `${productName} / ${core.title}` : core.title) : productName || core.sku;
+/** "Linen Shirt / M / Navy": the product's name and the variant's options. */
+export function variantName(productName: string, title: string, sku: string): string {
+  return title ? (productName ? `${productName} / ${title}` : title) : productName || sku;
+}
+
+function derive(core: VariantCore, product: CachedProduct): CachedVariant {
   return {
     id: core.id,
     product_id: core.product_id,
@@ -83,11 +86,29 @@ function derive(core: VariantCore, product: CachedProduct | undefined): CachedVa
     store_prices: core.store_prices,
     own_status: core.own_status,
     position: core.position,
-    name,
-    words: nameWords(name),
-    category_id: product?.category_id ?? null,
-    tax_code_id: product?.tax_code_id ?? null,
-    status: core.own_status === 'archived' || product?.status === 'archived' ? 'archived' : 'active',
+    name: variantName(product.name, core.title, core.sku),
+    category_id: product.category_id,
+    tax_code_id: product.tax_code_id,
+    status: core.own_status === 'archived' || product.status === 'archived' ? 'archived' : 'active',
+  };
+}
+
+/** A product and its variants as one record, with the union index fields. */
+function toItem(product: CachedProduct, cores: Iterable<VariantCore>): CachedItem {
+  const variants = [...cores].map((c) => derive(c, product)).toSorted((a, b) => a.position - b.position || a.sku.localeCompare(b.sku));
+  const words = new Set(nameWords(product.name));
+  for (const v of variants) for (const w of nameWords(v.title || (product.name ? '' : v.sku))) words.add(w);
+  return {
+    id: product.id,
+    name: product.name,
+    category_id: product.category_id,
+    tax_code_id: product.tax_code_id,
+    status: product.status,
+    variants,
+    variant_ids: variants.map((v) => v.id),
+    sku_lc: [...new Set(variants.map((v) => v.sku_lc))],
+    words: [...words],
+    barcode_keys: [...new Set(variants.flatMap((v) => v.barcode_keys))],
   };
 }
 
@@ -101,36 +122,52 @@ export async function applyPage(db: CatalogDb, page: FeedPage): Promise<void> {
     else last[c.entity].set(c.id, c);
   }
 
-  await db.transaction('rw', [db.variants, db.products, db.categories, db.taxCodes, db.meta], async () => {
-    const products = new Map<string, CachedProduct | null>();
-    for (const [id, c] of last.product) products.set(id, c.op === 'delete' || !c.data ? null : toProduct(c.data));
-    const goneProducts = [...products].filter(([, p]) => p === null).map(([id]) => id);
-    await db.products.bulkPut([...products.values()].filter((p): p is CachedProduct => p !== null));
-    await db.products.bulkDelete(goneProducts);
-
+  await db.transaction('rw', [db.items, db.categories, db.taxCodes, db.meta], async () => {
+    // Every product this page touches: its own change, a variant's upsert (which names its
+    // product) or a variant's delete (found through the index of variant ids).
+    const variantUpserts = new Map<string, VariantCore[]>();
     const variantDeletes: string[] = [];
-    const cores: VariantCore[] = [];
     for (const [id, c] of last.variant) {
       if (c.op === 'delete' || !c.data) variantDeletes.push(id);
-      else cores.push(toVariantCore(c.data));
-    }
-    // Variants of a product that changed in this page but did not change themselves take the
-    // product's new name, category, tax code and status.
-    const inPage = new Set(last.variant.keys());
-    const changedProducts = [...products.keys()];
-    if (changedProducts.length) {
-      const siblings = await db.variants.where('product_id').anyOf(changedProducts).toArray();
-      for (const v of siblings) {
-        if (inPage.has(v.id)) continue;
-        if (products.get(v.product_id) === null) variantDeletes.push(v.id);
-        else cores.push(v);
+      else {
+        const core = toVariantCore(c.data);
+        const list = variantUpserts.get(core.product_id);
+        if (list) list.push(core);
+        else variantUpserts.set(core.product_id, [core]);
       }
     }
-    const needed = [...new Set(cores.map((c) => c.product_id))].filter((id) => !products.has(id));
-    const stored = await db.products.bulkGet(needed);
-    needed.forEach((id, i) => products.set(id, stored[i] ?? null));
-    await db.variants.bulkPut(cores.map((c) => derive(c, products.get(c.product_id) ?? undefined)));
-    await db.variants.bulkDelete(variantDeletes);
+    const touched = new Set<string>([...last.product.keys(), ...variantUpserts.keys()]);
+    const holders = variantDeletes.length ? await db.items.where('variant_ids').anyOf(variantDeletes).toArray() : [];
+    const items = new Map<string, CachedItem | undefined>(holders.map((h) => [h.id, h]));
+    for (const h of holders) touched.add(h.id);
+    const unread = [...touched].filter((id) => !items.has(id));
+    const stored = unread.length ? await db.items.bulkGet(unread) : [];
+    unread.forEach((id, i) => items.set(id, stored[i]));
+
+    const gone = new Set(variantDeletes);
+    const puts: CachedItem[] = [];
+    const removed: string[] = [];
+    for (const id of touched) {
+      const before = items.get(id);
+      const change = last.product.get(id);
+      if (change && (change.op === 'delete' || !change.data)) {
+        if (before) removed.push(id);
+        continue;
+      }
+      // A variant may arrive before its product has (a product first seen through its variant):
+      // it is kept under a nameless product until the product's own change fills it in.
+      const product = change?.data ? toProduct(change.data) : (before ?? { id, name: '', category_id: null, tax_code_id: null, status: 'active' as const });
+      const cores = new Map<string, VariantCore>();
+      for (const v of before?.variants ?? []) if (!gone.has(v.id)) cores.set(v.id, v);
+      for (const v of variantUpserts.get(id) ?? []) cores.set(v.id, v);
+      if (cores.size === 0 && !change) {
+        if (before) removed.push(id);
+        continue;
+      }
+      puts.push(toItem(product, cores.values()));
+    }
+    await db.items.bulkPut(puts);
+    await db.items.bulkDelete(removed);
 
     const cats = [...last.category.values()];
     await db.categories.bulkPut(cats.filter((c) => c.op === 'upsert' && c.data).map((c) => c.data as unknown as CachedCategory));

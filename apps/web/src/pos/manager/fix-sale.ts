@@ -2,7 +2,7 @@
 // now (archived? tax rates), and the totals of the edited sale from packages/domain's priceCart,
 // the same maths the server runs.
 import { priceCart, type TaxRate } from '@novapos/domain';
-import { ratesIn } from '../catalog/catalog-query';
+import { ratesIn, variantsById } from '../catalog/catalog-query';
 import type { CatalogDb } from '../db/catalog-db';
 import type { QueuedSale } from '../db/till-db';
 import type { SaleFix } from '../../sync/sale-queue';
@@ -28,10 +28,10 @@ export const MANAGER_ROLES: ReadonlySet<string> = new Set(['owner', 'admin', 'ma
 
 export async function fixLinesOf(db: CatalogDb, sale: QueuedSale): Promise<FixLine[]> {
   const body = sale.body.order.lines;
-  const variants = await db.variants.bulkGet(body.map((l) => l.variant_id));
+  const variants = await variantsById(db, body.map((l) => l.variant_id));
   return Promise.all(
     body.map(async (l, i) => {
-      const v = variants[i];
+      const v = variants.get(l.variant_id);
       const shown = sale.receipt.lines[i];
       return {
         id: l.id,

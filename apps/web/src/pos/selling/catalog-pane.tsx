@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState, type RefObject } from 'react';
-import { categoryAndDescendants, priceIn, searchVariants, variantsByIds, variantsInCategories } from '../catalog/catalog-query';
+import { categoryAndDescendants, countVariants, priceIn, searchVariants, variantsByIds, variantsInCategories } from '../catalog/catalog-query';
 import { catalogDb, type CachedVariant } from '../db/catalog-db';
 import { tillDb } from '../db/till-db';
 import type { Pairing } from '../pairing-store';
@@ -14,7 +14,7 @@ const FAVOURITES = 'favourites';
 export function CatalogPane({ till, pairing, query, setQuery, searchRef }: { till: Till; pairing: Pairing; query: string; setQuery: (q: string) => void; searchRef: RefObject<HTMLInputElement | null> }) {
   const db = catalogDb();
   const categories = useLiveQuery(() => db.categories.toArray(), [], []);
-  const variantCount = useLiveQuery(() => db.variants.count(), [], 0);
+  const variantCount = useLiveQuery(() => countVariants(db), [], 0);
   const favouriteIds = useLiveQuery(async () => (await tillDb().getMeta<string[]>(favouritesKey(pairing.register_id))) ?? [], [pairing.register_id], [] as string[]);
   const [tab, setTab] = useState(FAVOURITES);
   const [results, setResults] = useState<{ q: string; list: CachedVariant[] }>({ q: '', list: [] });
