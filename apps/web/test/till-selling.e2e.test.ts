@@ -5,7 +5,7 @@ import { hasChromium } from '@novapos/testkit';
 import { DEMO } from '@novapos/server';
 import { priceCart, type TaxRate } from '@novapos/domain';
 import { ARTIFACTS, startBrowserApp, type BrowserApp } from './harness.ts';
-import { countCachedVariants } from './till-offline-helpers.ts';
+import { axeSerious, countCachedVariants } from './till-offline-helpers.ts';
 
 const manager = DEMO.users[2];
 const casey = DEMO.users[3];
@@ -224,5 +224,70 @@ describe.skipIf(!hasChromium())('the till selling screen in Chromium', () => {
     expect(order).toMatchObject({ number: sale!.number, status: 'completed', total: { amount: sale!.receipt.total } });
     const same = await api<{ data: { id: string }[] }>(`/orders?q=${encodeURIComponent(sale!.number)}`);
     expect(same.data.map((o) => o.id)).toEqual([sale!.id]);
+  });
+
+  it('parks a sale and resumes it later; the sale in progress survives a reload; another cashier’s unfinished sale is parked, not handed over', async () => {
+    const switchIn = async (who: { name: string; pin: string }) => {
+      await page.getByRole('button', { name: `Switch in as ${who.name}` }).click();
+      await page.getByLabel('PIN', { exact: true }).fill(who.pin);
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: `${who.name} is signed in on ${register}` }).waitFor();
+    };
+    const parkedRows = () => page.getByRole('list', { name: 'Parked sales on this register' }).getByRole('listitem');
+    if (!(await page.getByRole('heading', { name: `${casey.name} is signed in on ${register}` }).count())) await switchIn(casey);
+    const [p0, p2] = [products[0]!, products[2]!];
+    const v0 = p0.variants.find((x) => x.barcodes.length)!;
+    const v2 = p2.variants.find((x) => x.barcodes.length)!;
+
+    // Park (F3): the cart empties, and the next customer is served.
+    await page.locator('.till-cart__who').click();
+    await scanWedge(page, v0.barcodes[0]!.code);
+    await scanWedge(page, v0.barcodes[0]!.code);
+    await expect.poll(lineNames).toEqual([nameOf(p0, v0)]);
+    await page.keyboard.press('F3');
+    await page.getByRole('status').filter({ hasText: /Sale parked: 2 items/ }).waitFor();
+    await expect.poll(lineNames).toEqual([]);
+    await page.locator('.till-cart__who').click();
+    await scanWedge(page, v2.barcodes[0]!.code);
+    await expect.poll(lineNames).toEqual([nameOf(p2, v2)]);
+
+    // The parked sale can't be resumed into a cart that has a sale in it.
+    await page.keyboard.press('Shift+F3');
+    const dialog = page.getByRole('dialog', { name: 'Parked sales' });
+    await expect.poll(() => parkedRows().count()).toBe(1);
+    expect(await parkedRows().first().getAttribute('aria-label')).toMatch(new RegExp(`by ${casey.name}: 2 items`));
+    expect(await dialog.getByRole('button', { name: 'Resume' }).isDisabled()).toBe(true);
+    await shot('till-parked.png');
+    expect(await axeSerious(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F8');
+    await expect.poll(lineNames).toEqual([]);
+    await page.keyboard.press('Shift+F3');
+    await dialog.getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(lineNames).toEqual([nameOf(p0, v0)]);
+    expect(await page.locator('.till-line__meta').first().textContent()).toMatch(/^2 ×/);
+    await page.getByRole('status').filter({ hasText: `Resumed the sale ${casey.name} parked at` }).waitFor();
+    await page.keyboard.press('Shift+F3');
+    await dialog.getByText('No sale is parked on this register.').waitFor();
+    await page.keyboard.press('Escape');
+
+    // A reload (or a crash) in the middle of the sale: the same cashier gets it back.
+    await page.reload();
+    await switchIn(casey);
+    await expect.poll(lineNames).toEqual([nameOf(p0, v0)]);
+    await page.getByRole('status').filter({ hasText: 'The sale in progress was restored.' }).waitFor();
+
+    // Another cashier opening the till after a reload: Casey's sale is parked under Casey's name.
+    await page.reload();
+    await switchIn(manager);
+    await page.getByRole('status').filter({ hasText: `${casey.name}’s unfinished sale was parked` }).waitFor();
+    expect(await lineNames()).toEqual([]);
+    await page.keyboard.press('Shift+F3');
+    await expect.poll(() => parkedRows().count()).toBe(1);
+    expect(await parkedRows().first().getAttribute('aria-label')).toMatch(new RegExp(`by ${casey.name}: 2 items`));
+    await dialog.getByRole('button', { name: 'Discard…' }).click();
+    await dialog.getByRole('button', { name: 'Discard it' }).click();
+    await dialog.getByText('No sale is parked on this register.').waitFor();
+    await page.keyboard.press('Escape');
   });
 });

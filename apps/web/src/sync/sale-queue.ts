@@ -6,7 +6,7 @@
 // mutation, so a replay (a retry, a second tab, a crash mid-sync) can never make a second order.
 import Dexie from 'dexie';
 import { uuidv7 } from 'uuidv7';
-import type { CheckoutBody, Discount, PaymentInput, QueuedSale, TillDb } from '../pos/db/till-db';
+import { draftKey, type CheckoutBody, type Discount, type PaymentInput, type QueuedSale, type TillDb } from '../pos/db/till-db';
 import type { Money } from '../pos/db/catalog-db';
 import { currentDevice, nextDeviceSeq } from './device';
 
@@ -47,6 +47,8 @@ export async function enqueueSale(db: TillDb, draft: SaleDraft, now: Date = new 
     const deviceSeq = await nextDeviceSeq(db, device.device_id);
     const counter = ((await db.getMeta<number>(counterKey(draft.register_id))) ?? 0) + 1;
     await db.setMeta(counterKey(draft.register_id), counter);
+    // the sale in progress is this sale now: a reload must not bring its cart back
+    await db.meta.delete(draftKey(draft.register_id));
 
     const id = uuidv7();
     const mutationId = uuidv7();

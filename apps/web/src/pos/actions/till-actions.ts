@@ -114,7 +114,7 @@ export const applyDiscount: Action<DiscountArg> = {
   id: 'apply-discount',
   label: 'Apply discount',
   predicate: (s, c, d) => {
-    if (s.mode !== 'sell' || !s.dialog || s.dialog.kind === 'card' || s.dialog.kind === 'void-sale') return false;
+    if (s.mode !== 'sell' || (s.dialog?.kind !== 'line-discount' && s.dialog?.kind !== 'order-discount')) return false;
     if (!d) return true;
     if (s.dialog.kind === 'order-discount') return checkDiscount(d, orderBase(s.cart), c.maxDiscountBp).ok;
     const id = s.dialog.lineId;
@@ -122,7 +122,7 @@ export const applyDiscount: Action<DiscountArg> = {
     return !!line && checkDiscount(d, lineBase(line), c.maxDiscountBp).ok;
   },
   perform: (s, _c, d) => {
-    if (!s.dialog || s.dialog.kind === 'card' || s.dialog.kind === 'void-sale') return {};
+    if (s.dialog?.kind !== 'line-discount' && s.dialog?.kind !== 'order-discount') return {};
     const cart = s.dialog.kind === 'order-discount' ? { ...s.cart, order_discount: d } : setLineDiscount(s.cart, s.dialog.lineId, d);
     return { state: { ...s, cart, dialog: null } };
   },
@@ -143,6 +143,39 @@ export const clearSale: Action = {
   predicate: (s) => selling(s) && s.cart.lines.length > 0,
   perform: (s) => ({ state: { ...s, cart: emptyCart, notice: { tone: 'info', text: 'The sale was cleared.' } } }),
   keyTest: fkey('F8'),
+};
+
+export const parkSale: Action = {
+  id: 'park-sale',
+  label: 'Park sale',
+  shortcut: 'F3',
+  predicate: (s) => selling(s) && s.cart.lines.length > 0,
+  perform: () => ({ effect: { kind: 'park-sale' } }),
+  keyTest: fkey('F3'),
+};
+
+export const openParkedSales: Action = {
+  id: 'parked-sales',
+  label: 'Parked sales',
+  shortcut: 'Shift+F3',
+  predicate: (s) => selling(s),
+  perform: (s) => ({ state: { ...s, dialog: { kind: 'parked' }, notice: null } }),
+  keyTest: (e) => plain(e) && e.shiftKey && e.key === 'F3',
+};
+
+/** Resumes a parked sale into an empty cart (park or clear the current one first). */
+export const resumeParked: Action<string> = {
+  id: 'resume-parked',
+  label: 'Resume',
+  predicate: (s, _c, id) => s.mode === 'sell' && s.dialog?.kind === 'parked' && !s.finishing && s.cart.lines.length === 0 && !!id,
+  perform: (_s, _c, id) => ({ effect: { kind: 'resume-parked', id } }),
+};
+
+export const discardParked: Action<string> = {
+  id: 'discard-parked',
+  label: 'Discard',
+  predicate: (s, _c, id) => s.mode === 'sell' && s.dialog?.kind === 'parked' && !!id,
+  perform: (_s, _c, id) => ({ effect: { kind: 'discard-parked', id } }),
 };
 
 export const switchCashier: Action = {

@@ -12,7 +12,7 @@ import type { TenderState } from '../tender/tender-state';
 
 export type TillMode = 'sell' | 'tender' | 'receipt' | 'drawer';
 
-export type TillDialog = null | { kind: 'line-discount'; lineId: string } | { kind: 'order-discount' } | { kind: 'card' } | { kind: 'void-sale' };
+export type TillDialog = null | { kind: 'line-discount'; lineId: string } | { kind: 'order-discount' } | { kind: 'card' } | { kind: 'void-sale' } | { kind: 'parked' };
 
 export interface TillState {
   mode: TillMode;
@@ -48,6 +48,9 @@ export type Effect =
   | { kind: 'switch-cashier' }
   | { kind: 'print' }
   | { kind: 'toggle-favourite'; variantId: string }
+  | { kind: 'park-sale' }
+  | { kind: 'resume-parked'; id: string }
+  | { kind: 'discard-parked'; id: string }
   | TenderEffect
   | DrawerEffect;
 

@@ -3,6 +3,7 @@
 // strict durability (flushed to disk before it reports success), so a sale written here before
 // the receipt shows survives a crash or power cut, not only a reload.
 import Dexie, { type Table } from 'dexie';
+import type { Cart } from '../cart/cart';
 import type { Money } from './catalog-db';
 
 export type Discount = { type: 'amount' | 'percent'; value: number; reason: string };
@@ -88,6 +89,34 @@ export interface QueuedSale {
   discarded?: { reason: string; by: { id: string; name: string }; at: string } | null;
 }
 
+/**
+ * A sale put aside on this register (park), to be resumed later by any cashier on it. No money
+ * was taken: a parked sale is a cart, kept on the device like the queue.
+ */
+export interface ParkedSale {
+  id: string;
+  register_id: string;
+  cashier: { id: string; name: string };
+  parked_at: string;
+  cart: Pick<Cart, 'lines' | 'order_discount'>;
+  /** what the list shows without pricing the cart again */
+  units: number;
+  total: number;
+  currency: string;
+}
+
+/** The meta key of a register's sale in progress. */
+export const draftKey = (registerId: string) => `draft:${registerId}`;
+
+/** The sale being rung on a register, saved as it changes so a reload or a crash keeps it. */
+export interface DraftSale {
+  cashier: { id: string; name: string };
+  saved_at: string;
+  cart: Pick<Cart, 'lines' | 'order_discount'>;
+  total: number;
+  currency: string;
+}
+
 export interface TillMeta {
   key: string;
   value: unknown;
@@ -96,6 +125,7 @@ export interface TillMeta {
 export class TillDb extends Dexie {
   sales!: Table<QueuedSale, number>;
   meta!: Table<TillMeta, string>;
+  parked!: Table<ParkedSale, string>;
 
   constructor(name = 'novapos-till') {
     super(name, { chromeTransactionDurability: 'strict' });
@@ -130,6 +160,7 @@ export class TillDb extends Dexie {
         const device = (await tx.table('meta').get('device_id'))?.value as string | undefined;
         if (device) await tx.table('meta').put({ key: `device_seq:${device}`, value: deviceSeq });
       });
+    this.version(3).stores({ parked: 'id, [register_id+parked_at]' });
   }
 
   async getMeta<T>(key: string): Promise<T | undefined> {

@@ -78,6 +78,8 @@ export function CartPane({ till, heading }: { till: Till; heading: string }) {
         <div className="till-sale-actions">
           <ActionButton till={till} id="openOrderDiscount" />
           <ActionButton till={till} id="clearSale" />
+          <ActionButton till={till} id="parkSale" />
+          <ActionButton till={till} id="openParkedSales" />
           <ActionButton till={till} id="switchCashier" />
           <ActionButton till={till} id="openDrawerScreen" />
           <ActionButton till={till} id="pay" className="button button--large till-pay">

@@ -16,6 +16,7 @@ import { useLiveQuery } from '../use-live-query';
 import { CartPane } from './cart-pane';
 import { CatalogPane } from './catalog-pane';
 import { DiscountDialog } from './discount-dialog';
+import { ParkedSalesDialog } from './parked-sales-dialog';
 import { useTill } from './use-till';
 
 // Mirrors identity's ROLE_PERMISSIONS: these roles hold sales.discount_override (no limit).
@@ -66,7 +67,8 @@ export function SellingScreen({ cashier, pairing, services, onSwitch }: { cashie
         {till.state.mode === 'drawer' && <DrawerScreen till={till} />}
       </div>
       <CartPane till={till} heading={`${cashier.user.name} is signed in on ${pairing.register_name}`} />
-      {till.state.dialog && till.state.dialog.kind !== 'card' && till.state.dialog.kind !== 'void-sale' && <DiscountDialog till={till} />}
+      {(till.state.dialog?.kind === 'line-discount' || till.state.dialog?.kind === 'order-discount') && <DiscountDialog till={till} />}
+      {till.state.dialog?.kind === 'parked' && <ParkedSalesDialog till={till} registerId={pairing.register_id} />}
       {till.state.dialog?.kind === 'void-sale' && <VoidSaleDialog till={till} />}
       {till.state.dialog?.kind === 'card' && <CardDialog till={till} />}
     </div>

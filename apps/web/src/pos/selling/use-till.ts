@@ -6,6 +6,7 @@ import { enqueueSale } from '../../sync/sale-queue';
 import { actionForKey, tillActions, type ActionId, type ArgOf } from '../actions/registry';
 import type { Action, Effect, TillContext, TillState } from '../actions/types';
 import { emptyCart, totalsOf, type NewLine } from '../cart/cart';
+import { fmt as fmtMoney } from './money';
 import { findByBarcode, priceIn, ratesIn } from '../catalog/catalog-query';
 import { catalogDb, type CachedVariant, type CatalogDb } from '../db/catalog-db';
 import { tillDb } from '../db/till-db';
@@ -20,7 +21,8 @@ import { initialDrawer } from '../drawer/drawer-state';
 import { printReceipt } from '../receipt/print';
 import { createTenderApi } from '../tender/tender-api';
 import { carryOutTender } from '../tender/tender-effects';
-import { freshTender, offlineTaken } from '../tender/tender-state';
+import { freshTender, moneyTaken, offlineTaken } from '../tender/tender-state';
+import { discardParked, parkSale, recoverDraft, saveDraft, takeParked } from './parked-sales';
 import { offlineTerms, refreshOfflineTerms, spendKnownGiftCard } from '../tender/offline-tenders';
 
 export type TillSetup = {
@@ -145,6 +147,44 @@ export function useTill(setup: TillSetup) {
       case 'switch-cashier':
         su.onSwitch();
         return;
+      case 'park-sale': {
+        const snapshot = live.current.state.cart;
+        try {
+          await parkSale(tillDb(), { register_id: su.pairing.register_id, cashier: su.cashier, cart: snapshot, total: c.totals.total, currency: c.currency });
+        } catch (err) {
+          return notice('error', `The sale was not parked: ${err instanceof Error ? err.message : String(err)}`);
+        }
+        const units = snapshot.lines.reduce((n, l) => n + l.quantity, 0);
+        env.update((s) => {
+          // anything rung while the write ran stays in the cart
+          const lines = s.cart.lines.filter((l) => !snapshot.lines.some((p) => p.id === l.id));
+          return {
+            ...s,
+            cart: lines.length ? { ...s.cart, lines, selected: lines.at(-1)!.id } : emptyCart,
+            notice: { tone: 'info', text: `Sale parked: ${units} ${units === 1 ? 'item' : 'items'}, ${fmtMoney(c.totals.total, c.currency)}. Parked sales (Shift+F3) brings it back.` },
+          };
+        });
+        return;
+      }
+      case 'resume-parked': {
+        const parked = await takeParked(tillDb(), effect.id).catch(() => null);
+        if (!parked) return notice('error', 'That sale is no longer parked: it was resumed or discarded, maybe in another tab.');
+        if (live.current.state.cart.lines.length > 0 || live.current.state.mode !== 'sell') {
+          // something was rung while it was taken off the list: it goes back rather than mix in
+          await parkSale(tillDb(), { register_id: su.pairing.register_id, cashier: parked.cashier, cart: parked.cart, total: parked.total, currency: parked.currency }).catch(() => {});
+          return notice('error', 'Park or clear the sale in progress to resume another one.');
+        }
+        env.update((s) => ({
+          ...s,
+          dialog: null,
+          cart: { lines: parked.cart.lines, order_discount: parked.cart.order_discount, selected: parked.cart.lines.at(-1)?.id ?? null },
+          notice: { tone: 'info', text: `Resumed the sale ${parked.cashier.name} parked at ${new Date(parked.parked_at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}.` },
+        }));
+        return;
+      }
+      case 'discard-parked':
+        await discardParked(tillDb(), effect.id);
+        return notice('info', 'The parked sale was discarded.');
       case 'toggle-favourite': {
         const added = await toggleFavourite(tillDb(), su.pairing.register_id, effect.variantId);
         notice('info', added ? 'Added to this register’s favourites.' : 'Removed from favourites.');
@@ -205,6 +245,48 @@ export function useTill(setup: TillSetup) {
         return carryOutTender(effect, { ...env, api: api.tender });
     }
   }
+
+  // The sale in progress is saved as it changes, so a reload, a closed tab or a crash keeps it;
+  // it stops being a draft once money is taken on it (the server holds the order then) or it is
+  // done. A draft found when the till opens comes back (or is parked, if another cashier rang it).
+  const recovered = useRef(false);
+  useEffect(() => {
+    let gone = false;
+    const { pairing, cashier } = live.current.setup;
+    void recoverDraft(tillDb(), pairing.register_id, cashier.id)
+      .then((r) => {
+        if (gone) return;
+        recovered.current = true;
+        if (!r) return;
+        const s0 = live.current.state;
+        if ('parked' in r) return notice('info', `${r.parked.cashier.name}’s unfinished sale was parked: Parked sales (Shift+F3) brings it back.`);
+        if (s0.mode === 'sell' && s0.cart.lines.length === 0) {
+          const cart = { lines: r.restored.cart.lines, order_discount: r.restored.cart.order_discount, selected: r.restored.cart.lines.at(-1)?.id ?? null };
+          live.current.state = { ...s0, cart, notice: { tone: 'info', text: 'The sale in progress was restored.' } };
+          setState(live.current.state);
+          return;
+        }
+        // something was rung before the draft was read: the draft is parked, not overwritten
+        const d = r.restored;
+        return parkSale(tillDb(), { register_id: pairing.register_id, cashier: d.cashier, cart: d.cart, total: d.total, currency: d.currency }).then(() =>
+          notice('info', 'The sale in progress before the reload was parked: Parked sales (Shift+F3) brings it back.'),
+        );
+      })
+      .catch(() => {
+        recovered.current = true;
+      });
+    return () => {
+      gone = true;
+    };
+  }, []);
+  const draftDone = state.mode === 'receipt' || moneyTaken(state.tender) || state.tender.offline.length > 0;
+  useEffect(() => {
+    if (!recovered.current) return;
+    const { pairing, cashier } = live.current.setup;
+    const { ctx: c } = live.current;
+    const draft = draftDone ? null : { cashier, cart: { lines: state.cart.lines, order_discount: state.cart.order_discount }, total: c.totals.total, currency: c.currency };
+    void saveDraft(tillDb(), pairing.register_id, draft).catch((err: unknown) => console.error('the sale in progress was not saved', err));
+  }, [state.cart, draftDone]);
 
   // Keys: a scanner burst first, then the actions' own bindings.
   useEffect(() => {
