@@ -34,6 +34,9 @@ export default defineConfig({
         // Except the label sheet: its barcode renderer is most of the app's weight, and printing
         // labels needs the catalog online anyway, so tills should not download it on install.
         globIgnores: ['**/labels.page-*.js'],
+        // The camera scanner's decoder (ZXing in WebAssembly, ~1 MB) is not precached: most tills
+        // scan with a wedge scanner. Once a till has used the camera it is kept for offline use.
+        runtimeCaching: [{ urlPattern: /\/assets\/[^/]+\.wasm$/, handler: 'CacheFirst', options: { cacheName: 'novapos-wasm', expiration: { maxEntries: 4 } } }],
         navigateFallback: 'index.html',
         navigateFallbackDenylist: [/^\/api\//],
         cleanupOutdatedCaches: true,

@@ -11,7 +11,7 @@ import { dueOf, freshTender } from '../src/pos/tender/tender-state.ts';
 const cart = { ...emptyCart, lines: [{ id: 'l1', variant_id: 'v1', sku: 'S', name: 'Mug', unit_price: 1000, quantity: 1, discount: null, rates: [] }] };
 const base = { currency: 'USD', pricesIncludeTax: false, maxDiscountBp: 10_000, totals: totalsOf(cart, { pricesIncludeTax: false, currency: 'USD' }), newId: () => 'order-1' };
 const offline = (card: boolean, giftCardLimit: number): TillContext => ({ ...base, online: false, offlineTenders: { card: card ? { per_payment_cap: 10_000, per_device_cap: 50_000 } : null, giftCardLimit } });
-const tendering: TillState = { mode: 'tender', cart, dialog: null, notice: null, lastSale: null, receipt: null, finishing: false, tender: freshTender('order-1'), drawer: initialDrawer };
+const tendering: TillState = { mode: 'tender', cart, dialog: null, notice: null, lastSale: null, receipt: null, finishing: false, tender: freshTender('order-1'), drawer: initialDrawer, camera: false };
 const fmt = (n: number) => `$${(n / 100).toFixed(2)}`;
 const terms = (enabled: boolean, key = true): OfflineTerms => ({
   config: { processor_url: 'http://x', publishable_key: 'pk', offline_card: { enabled, per_payment_cap: 10_000, per_device_cap: 50_000 }, offline_gift_card_limit: 2_000 },

@@ -7,7 +7,7 @@ import { freshTender } from '../src/pos/tender/tender-state.ts';
 
 const cart = { ...emptyCart, lines: [{ id: 'l1', variant_id: 'v1', sku: 'S', name: 'Mug', unit_price: 1000, quantity: 1, discount: null, rates: [] }] };
 const ctx = (online: boolean): TillContext => ({ currency: 'USD', pricesIncludeTax: false, maxDiscountBp: 10_000, totals: totalsOf(cart, { pricesIncludeTax: false, currency: 'USD' }), newId: () => 'order-1', online });
-const tendering: TillState = { mode: 'tender', cart, dialog: null, notice: null, lastSale: null, receipt: null, finishing: false, tender: freshTender('order-1'), drawer: initialDrawer };
+const tendering: TillState = { mode: 'tender', cart, dialog: null, notice: null, lastSale: null, receipt: null, finishing: false, tender: freshTender('order-1'), drawer: initialDrawer, camera: false };
 const key = (k: string, typing = false) => ({ key: k, ctrlKey: false, altKey: false, metaKey: false, shiftKey: false, typing });
 
 describe('the tender actions', () => {

@@ -30,6 +30,15 @@ export const focusSearch: Action = {
   keyTest: fkey('F2'),
 };
 
+export const toggleCamera: Action = {
+  id: 'camera',
+  label: 'Camera',
+  shortcut: 'Shift+F2',
+  predicate: (s) => s.mode === 'sell' && !s.dialog && !s.finishing,
+  perform: (s) => ({ state: { ...s, camera: !s.camera } }),
+  keyTest: (e) => plain(e) && e.shiftKey && e.key === 'F2',
+};
+
 export const selectLine: Action<string> = {
   id: 'select-line',
   label: 'Select line',

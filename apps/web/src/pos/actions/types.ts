@@ -26,6 +26,8 @@ export interface TillState {
   finishing: boolean;
   tender: TenderState;
   drawer: DrawerState;
+  /** the camera scanner is on (the selling screen shows it) */
+  camera: boolean;
 }
 
 export interface TillContext {

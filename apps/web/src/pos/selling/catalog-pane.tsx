@@ -5,6 +5,8 @@ import { tillDb } from '../db/till-db';
 import type { Pairing } from '../pairing-store';
 import { favouritesKey } from '../register/register-settings';
 import { useLiveQuery } from '../use-live-query';
+import { CameraPanel } from '../scanner/camera-panel';
+import { ActionButton } from './action-button';
 import { fmt } from './money';
 import { lineFor, type Till } from './use-till';
 
@@ -68,7 +70,7 @@ export function CatalogPane({ till, pairing, query, setQuery, searchRef }: { til
           ref={searchRef}
           type="search"
           className="till-search__input"
-          placeholder="Search by name or SKU, or scan a barcode"
+          placeholder="Name, SKU or barcode"
           autoComplete="off"
           value={query}
           onChange={(e) => setQuery(e.target.value)}
@@ -77,7 +79,11 @@ export function CatalogPane({ till, pairing, query, setQuery, searchRef }: { til
           }}
         />
         <kbd className="till-search__key">F2</kbd>
+        <ActionButton till={till} id="toggleCamera" className="button button--secondary till-search__camera" pressed={till.state.camera}>
+          {till.state.camera ? 'Camera on' : 'Camera'}
+        </ActionButton>
       </form>
+      {till.state.camera && <CameraPanel onCode={(code) => till.run('scan', code)} onClose={() => till.run('toggleCamera')} />}
       {!searching && (
         <div className="till-tabs" role="tablist" aria-label="Categories">
           {[{ id: FAVOURITES, name: '★ Favourites' }, ...top].map((c) => (

@@ -41,7 +41,7 @@ export type TillSetup = {
   auth: AuthSource;
 };
 
-const initial: TillState = { mode: 'sell', cart: emptyCart, dialog: null, notice: null, lastSale: null, receipt: null, finishing: false, tender: freshTender(null), drawer: initialDrawer };
+const initial: TillState = { mode: 'sell', cart: emptyCart, dialog: null, notice: null, lastSale: null, receipt: null, finishing: false, tender: freshTender(null), drawer: initialDrawer, camera: false };
 
 export async function lineFor(db: CatalogDb, v: CachedVariant, storeId: string): Promise<NewLine | string> {
   const price = priceIn(v, storeId);
