@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { gtinCheckDigit } from '@novapos/domain';
+import { catalogCsv } from './catalog-csv.ts';
 import { loadConfig, type Config } from '@novapos/platform';
 import { createNovaPos, type NovaPos } from '@novapos/server';
 import { createPgDatabase, pgAvailable, startPostgres, type PgServer } from '@novapos/testkit';
@@ -28,55 +28,10 @@ const VARIANTS = intEnv('BENCH_VARIANTS', 100_000, 10, 1_000_000);
 const KINDS = (process.env.BENCH_KINDS ?? 'postgres,pglite').split(',').map((k) => k.trim()) as ('postgres' | 'pglite')[];
 const STOCK = process.env.BENCH_STOCK !== '0';
 
-const BRANDS = ['Acme', 'Northwind', 'Contoso', 'Fabrikam', 'Tailspin', 'Wingtip', 'Litware', 'Proseware', 'Lucerne', 'Alpine'];
-const MATERIALS = ['Linen', 'Cotton', 'Wool', 'Silk', 'Denim', 'Leather', 'Canvas', 'Suede', 'Merino', 'Cashmere'];
-const TYPES = ['Shirt', 'Trousers', 'Jacket', 'Scarf', 'Hat', 'Boots', 'Belt', 'Dress', 'Coat', 'Sweater', 'Backpack', 'Wallet'];
-const CATEGORIES = ['Apparel > Tops', 'Apparel > Bottoms', 'Apparel > Outerwear', 'Accessories > Bags', 'Accessories > Small goods', 'Footwear'];
-const SIZES = ['XS', 'S', 'M', 'L', 'XL', 'XXL'];
-const COLORS = ['Red', 'Blue', 'Green', 'Black', 'White', 'Navy', 'Olive', 'Sand'];
-/** variants per product: 1 to 12 (size × colour), about 4 on average, as in bench/catalog/run.ts */
-const SHAPES: [number, number][] = [[0, 0], [0, 0], [3, 1], [4, 1], [3, 2], [6, 1], [4, 2], [6, 2]];
-
-const cell = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
-
-/** The CSV as the export writes it: product columns on every row, one row per variant. */
 function generate(path: string): { rows: number; products: number } {
-  const header = ['handle', 'product_name', 'description', 'category', 'option1_name', 'option1_value', 'option2_name', 'option2_value', 'sku', 'barcode', 'price', 'cost', ...(STOCK ? ['stock:Main store'] : [])];
-  const lines = [header.join(',')];
-  let rows = 0;
-  let products = 0;
-  let code = 0;
-  for (let i = 0; rows < VARIANTS; i++) {
-    products++;
-    const name = `${BRANDS[i % BRANDS.length]} ${MATERIALS[Math.floor(i / 10) % MATERIALS.length]} ${TYPES[Math.floor(i / 100) % TYPES.length]} ${i + 1}`;
-    const [sizes, colors] = SHAPES[i % SHAPES.length]!;
-    const combos: [string, string][] = sizes === 0 ? [['', '']] : SIZES.slice(0, sizes).flatMap((s) => (colors > 1 ? COLORS.slice(0, colors).map((c): [string, string] => [s, c]) : [[s, ''] as [string, string]]));
-    const price = 999 + (i % 50) * 100;
-    for (const [k, [size, color]] of combos.entries()) {
-      if (rows >= VARIANTS) break;
-      const body = `20${String(code++).padStart(10, '0')}`;
-      lines.push(
-        [
-          `p${i}`,
-          cell(name),
-          i % 5 === 0 ? cell(`${name}, made to last`) : '',
-          CATEGORIES[i % CATEGORIES.length]!,
-          size ? 'Size' : '',
-          size,
-          color ? 'Color' : '',
-          color,
-          `P${String(i).padStart(6, '0')}-${k}`,
-          `${body}${gtinCheckDigit(body)}`,
-          `${Math.floor(price / 100)}.${String(price % 100).padStart(2, '0')}`,
-          `${Math.floor(price / 250)}.00`,
-          ...(STOCK ? [String((i * 7 + k) % 40)] : []),
-        ].join(','),
-      );
-      rows++;
-    }
-  }
-  writeFileSync(path, `${lines.join('\r\n')}\r\n`);
-  return { rows, products };
+  const made = catalogCsv(VARIANTS, { stock: STOCK });
+  writeFileSync(path, made.csv);
+  return { rows: made.rows, products: made.products };
 }
 
 async function run(kind: 'postgres' | 'pglite', file: string, dataDir: string): Promise<void> {

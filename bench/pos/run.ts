@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
-import { gtinCheckDigit } from '@novapos/domain';
+import { catalogCsv } from '../catalog/catalog-csv.ts';
 import { loadConfig, type Config } from '@novapos/platform';
 import { createNovaPos, DEFAULT_WEB_DIST, type NovaPos } from '@novapos/server';
 import { createPgDatabase, launchChromium, pgAvailable, startPostgres, type PgServer } from '@novapos/testkit';
@@ -35,36 +35,6 @@ const VARIANTS = intEnv('BENCH_VARIANTS', 100_000, 100, 1_000_000);
 const SCANS = intEnv('BENCH_SCANS', 200, 10, 10_000);
 const KIND = (process.env.BENCH_DB ?? (pgAvailable() ? 'postgres' : 'pglite')) as 'postgres' | 'pglite';
 const TARGETS = { download_s: 15, scan_p95_ms: 50, js_gzip_kb: 300 };
-
-const BRANDS = ['Acme', 'Northwind', 'Contoso', 'Fabrikam', 'Tailspin', 'Wingtip', 'Litware', 'Proseware', 'Lucerne', 'Alpine'];
-const MATERIALS = ['Linen', 'Cotton', 'Wool', 'Silk', 'Denim', 'Leather', 'Canvas', 'Suede', 'Merino', 'Cashmere'];
-const TYPES = ['Shirt', 'Trousers', 'Jacket', 'Scarf', 'Hat', 'Boots', 'Belt', 'Dress', 'Coat', 'Sweater', 'Backpack', 'Wallet'];
-const CATEGORIES = ['Apparel > Tops', 'Apparel > Bottoms', 'Apparel > Outerwear', 'Accessories > Bags', 'Accessories > Small goods', 'Footwear'];
-const SIZES = ['XS', 'S', 'M', 'L', 'XL', 'XXL'];
-const COLORS = ['Red', 'Blue', 'Green', 'Black', 'White', 'Navy', 'Olive', 'Sand'];
-const SHAPES: [number, number][] = [[0, 0], [0, 0], [3, 1], [4, 1], [3, 2], [6, 1], [4, 2], [6, 2]];
-
-/** The catalog CSV of bench/catalog/import.ts (1 to 12 variants per product, an EAN-13 each). */
-function catalogCsv(): { csv: string; barcodes: string[] } {
-  const lines = ['handle,product_name,category,option1_name,option1_value,option2_name,option2_value,sku,barcode,price'];
-  const barcodes: string[] = [];
-  let rows = 0;
-  for (let i = 0; rows < VARIANTS; i++) {
-    const name = `${BRANDS[i % BRANDS.length]} ${MATERIALS[Math.floor(i / 10) % MATERIALS.length]} ${TYPES[Math.floor(i / 100) % TYPES.length]} ${i + 1}`;
-    const [sizes, colors] = SHAPES[i % SHAPES.length]!;
-    const combos: [string, string][] = sizes === 0 ? [['', '']] : SIZES.slice(0, sizes).flatMap((s) => (colors > 1 ? COLORS.slice(0, colors).map((c): [string, string] => [s, c]) : [[s, ''] as [string, string]]));
-    const price = 999 + (i % 50) * 100;
-    for (const [k, [size, color]] of combos.entries()) {
-      if (rows >= VARIANTS) break;
-      const body = `20${String(rows).padStart(10, '0')}`;
-      const code = `${body}${gtinCheckDigit(body)}`;
-      barcodes.push(code);
-      lines.push([`p${i}`, name, CATEGORIES[i % CATEGORIES.length], size ? 'Size' : '', size, color ? 'Color' : '', color, `P${String(i).padStart(6, '0')}-${k}`, code, `${Math.floor(price / 100)}.${String(price % 100).padStart(2, '0')}`].join(','));
-      rows++;
-    }
-  }
-  return { csv: `${lines.join('\r\n')}\r\n`, barcodes };
-}
 
 const catalogSynced = (page: Page) =>
   page.evaluate<boolean>(`new Promise((resolve) => {
@@ -150,7 +120,7 @@ async function main(): Promise<void> {
     });
     if (!user.ok) throw new Error(`cashier: ${user.status} ${await user.text()}`);
 
-    const { csv, barcodes } = catalogCsv();
+    const { csv, barcodes } = catalogCsv(VARIANTS);
     const seedStart = performance.now();
     const imported = await fetch(`${url}/api/v1/imports/products`, { method: 'POST', headers: { ...auth, 'content-type': 'text/csv', 'idempotency-key': randomUUID() }, body: csv });
     if (imported.status !== 200) throw new Error(`import: ${imported.status} ${(await imported.text()).slice(0, 2000)}`);

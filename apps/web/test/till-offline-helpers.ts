@@ -55,7 +55,8 @@ export async function hasRoute(base: string, token: string, method: string, path
 
 /**
  * What a keyboard-wedge scanner does: the code's keys and Enter in one burst, 8 ms apart, sent
- * through CDP without waiting on each key (see till-selling.e2e.test.ts).
+ * through CDP without waiting on each key (and with the events' own timestamps), so a busy test
+ * machine cannot stretch the burst into something that looks typed.
  */
 const cdpSessions = new WeakMap<Page, Promise<import('playwright-core').CDPSession>>();
 

@@ -5,7 +5,7 @@ import { hasChromium } from '@novapos/testkit';
 import { DEMO } from '@novapos/server';
 import { priceCart, type TaxRate } from '@novapos/domain';
 import { ARTIFACTS, startBrowserApp, type BrowserApp } from './harness.ts';
-import { axeSerious, countCachedVariants } from './till-offline-helpers.ts';
+import { axeSerious, countCachedVariants, scanWedge, switchIn as switchInAs } from './till-offline-helpers.ts';
 
 const manager = DEMO.users[2];
 const casey = DEMO.users[3];
@@ -15,25 +15,6 @@ type Money = { amount: number; currency: string };
 type Variant = { id: string; sku: string; title: string; barcodes: { code: string }[]; price: Money | null; store_prices: { store_id: string; price: Money }[] };
 type Product = { id: string; name: string; tax_code_id: string | null; variants: Variant[] };
 
-
-/**
- * What a keyboard-wedge scanner does: the code's keys and Enter in one burst, 8 ms apart. Sent
- * through CDP without waiting on each key (and with the events' own timestamps), so a busy test
- * machine cannot stretch the burst into something that looks typed.
- */
-async function scanWedge(page: Page, code: string): Promise<void> {
-  const cdp = await page.context().newCDPSession(page);
-  const t0 = Date.now() / 1000;
-  const sends: Promise<unknown>[] = [];
-  [...code, 'Enter'].forEach((ch, i) => {
-    const enter = ch === 'Enter';
-    const key = { key: ch, code: enter ? 'Enter' : `Digit${ch}`, windowsVirtualKeyCode: enter ? 13 : ch.charCodeAt(0), timestamp: t0 + i * 0.008 };
-    sends.push(cdp.send('Input.dispatchKeyEvent', { type: 'keyDown', ...key, text: enter ? '\r' : ch }));
-    sends.push(cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', ...key }));
-  });
-  await Promise.all(sends);
-  await cdp.detach();
-}
 
 describe.skipIf(!hasChromium())('the till selling screen in Chromium', () => {
   let env: BrowserApp;
@@ -80,10 +61,7 @@ describe.skipIf(!hasChromium())('the till selling screen in Chromium', () => {
     await page.getByLabel('Store').selectOption({ label: DEMO.stores[0].name });
     await page.getByLabel('Register').selectOption({ label: register });
     await page.getByRole('button', { name: 'Pair this device' }).click();
-    await page.getByRole('button', { name: `Switch in as ${casey.name}` }).click();
-    await page.getByLabel('PIN', { exact: true }).fill(casey.pin);
-    await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: `${casey.name} is signed in on ${register}` }).waitFor();
+    await switchInAs(page, casey, register);
   });
   afterAll(async () => env?.close());
 
@@ -227,12 +205,7 @@ describe.skipIf(!hasChromium())('the till selling screen in Chromium', () => {
   });
 
   it('parks a sale and resumes it later; the sale in progress survives a reload; another cashier’s unfinished sale is parked, not handed over', async () => {
-    const switchIn = async (who: { name: string; pin: string }) => {
-      await page.getByRole('button', { name: `Switch in as ${who.name}` }).click();
-      await page.getByLabel('PIN', { exact: true }).fill(who.pin);
-      await page.keyboard.press('Enter');
-      await page.getByRole('heading', { name: `${who.name} is signed in on ${register}` }).waitFor();
-    };
+    const switchIn = (who: { name: string; pin: string }) => switchInAs(page, who, register);
     const parkedRows = () => page.getByRole('list', { name: 'Parked sales on this register' }).getByRole('listitem');
     if (!(await page.getByRole('heading', { name: `${casey.name} is signed in on ${register}` }).count())) await switchIn(casey);
     const [p0, p2] = [products[0]!, products[2]!];
