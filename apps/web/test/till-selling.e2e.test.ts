@@ -5,7 +5,7 @@ import { hasChromium } from '@novapos/testkit';
 import { DEMO } from '@novapos/server';
 import { priceCart, type TaxRate } from '@novapos/domain';
 import { ARTIFACTS, startBrowserApp, type BrowserApp } from './harness.ts';
-import { axeSerious, countCachedVariants, scanWedge, switchIn as switchInAs } from './till-offline-helpers.ts';
+import { axeSerious, countCachedVariants, pairTill, scanWedge, switchIn as switchInAs } from './till-offline-helpers.ts';
 
 const manager = DEMO.users[2];
 const casey = DEMO.users[3];
@@ -262,5 +262,24 @@ describe.skipIf(!hasChromium())('the till selling screen in Chromium', () => {
     await dialog.getByRole('button', { name: 'Discard it' }).click();
     await dialog.getByText('No sale is parked on this register.').waitFor();
     await page.keyboard.press('Escape');
+  });
+
+  it('tells the cashier when the catalog cannot be downloaded, and clears it once the download succeeds', async () => {
+    const other = await env.newPage();
+    let failing = true;
+    await other.route('**/api/v1/catalog/changes*', (route) =>
+      failing
+        ? route.fulfill({ status: 503, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503, code: 'unavailable' }) })
+        : route.continue(),
+    );
+    await pairTill(other, url, manager, DEMO.stores[0].name, DEMO.stores[0].registers[1]);
+    const status = other.getByLabel('Catalog');
+    await status.filter({ hasText: 'The catalog could not be downloaded onto this till' }).waitFor();
+    await other.screenshot({ path: join(ARTIFACTS, 'till-catalog-failed.png') });
+    failing = false;
+    await other.evaluate('window.dispatchEvent(new Event("online"))');
+    await expect.poll(() => countCachedVariants(other), { timeout: 30_000 }).toBe(variantTotal);
+    await expect.poll(() => status.count()).toBe(0);
+    await other.context().close();
   });
 });

@@ -78,7 +78,7 @@ function Paired({ pairing, cashier, setCashier }: { pairing: Pairing; cashier: C
   const askUnpair = () => setConfirming(true);
 
   return (
-    <PosLayout pairing={pairing} onUnpair={cashier ? undefined : askUnpair}>
+    <PosLayout pairing={pairing} onUnpair={cashier ? undefined : askUnpair} catalog={services?.catalog ?? null}>
       {cashier ? (
         <CashierScreen cashier={cashier} pairing={pairing} services={services} onSwitch={() => setCashier(null)} />
       ) : (

@@ -1,9 +1,10 @@
 import type { ReactNode } from 'react';
 import { Brand } from '../ui/brand';
 import type { Pairing } from './pairing-store';
-import { NetPill, QueueBanner } from './sync-status';
+import type { CatalogSync } from './catalog/catalog-sync';
+import { CatalogStatus, NetPill, QueueBanner } from './sync-status';
 
-export function PosLayout({ pairing, onUnpair, children }: { pairing?: Pairing; onUnpair?: (() => void) | undefined; children: ReactNode }) {
+export function PosLayout({ pairing, onUnpair, catalog, children }: { pairing?: Pairing; onUnpair?: (() => void) | undefined; catalog?: CatalogSync | null; children: ReactNode }) {
   return (
     <div className="pos">
       <header className="pos__bar">
@@ -22,6 +23,7 @@ export function PosLayout({ pairing, onUnpair, children }: { pairing?: Pairing; 
         )}
       </header>
       {pairing && <QueueBanner />}
+      {pairing && <CatalogStatus catalog={catalog} />}
       <main className="pos__main" id="main">
         {children}
       </main>

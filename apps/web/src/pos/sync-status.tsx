@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import type { CatalogSync } from './catalog/catalog-sync';
 import { queueSummary } from '../sync/sale-queue';
 import { useOnline } from '../ui/use-online';
 import { tillDb } from './db/till-db';
@@ -68,4 +69,40 @@ export function QueueBanner() {
       )}
     </>
   );
+}
+
+const idle = { running: false, synced_at: null, known: false, error: null, applied: 0 };
+
+/**
+ * The catalog's download as the cashier needs to know it: its progress the first time on this
+ * device, and a failing update (prices as of when).
+ */
+export function CatalogStatus({ catalog }: { catalog: CatalogSync | null | undefined }) {
+  const online = useOnline();
+  const state = useSyncExternalStore(
+    (cb) => catalog?.subscribe(cb) ?? (() => {}),
+    () => catalog?.state() ?? idle,
+  );
+  if (!state.known) return null;
+  const fmt = (n: number) => n.toLocaleString();
+  if (state.synced_at === null) {
+    if (state.error && !state.running)
+      return (
+        <div className="till-sync till-sync--stale" role="alert" aria-label="Catalog">
+          <strong>The catalog could not be downloaded onto this till:</strong> {state.error}. It is tried again every minute and when the connection is back.
+        </div>
+      );
+    return (
+      <div className="till-sync" role="status" aria-label="Catalog">
+        Downloading the catalog onto this till… {state.applied > 0 ? `${fmt(state.applied)} items so far` : ''}
+      </div>
+    );
+  }
+  if (state.error && online && !state.running)
+    return (
+      <div className="till-sync" role="status" aria-label="Catalog">
+        Catalog updates are failing ({state.error}): prices are as of {new Date(state.synced_at).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' })}.
+      </div>
+    );
+  return null;
 }

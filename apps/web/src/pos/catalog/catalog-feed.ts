@@ -194,9 +194,15 @@ export type PullResult = { pages: number; changes: number };
  * Pulls pages from the stored cursor until the feed says it is caught up. A failure leaves the
  * cache at the last page applied; the next pull resumes there.
  */
-export async function pullCatalog(db: CatalogDb, fetchPage: (cursor: string | undefined) => Promise<FeedPage>, maxPages = 10_000): Promise<PullResult> {
+export async function pullCatalog(
+  db: CatalogDb,
+  fetchPage: (cursor: string | undefined) => Promise<FeedPage>,
+  maxPages = 10_000,
+  onPage?: (progress: PullResult & { variants: number }) => void,
+): Promise<PullResult> {
   let pages = 0;
   let changes = 0;
+  let variants = 0;
   // The next page is fetched while this one is written: the network and IndexedDB overlap. Each
   // page still commits with its own cursor, in order, so a failure resumes where the cache is.
   let next: Promise<FeedPage> | null = fetchPage((await db.meta.get(CURSOR_KEY))?.value as string | undefined);
@@ -207,6 +213,8 @@ export async function pullCatalog(db: CatalogDb, fetchPage: (cursor: string | un
       await applyPage(db, page);
       pages++;
       changes += page.data.length;
+      variants += page.data.filter((c) => c.entity === 'variant' && c.op === 'upsert').length;
+      onPage?.({ pages, changes, variants });
       if (!page.has_more) break;
     }
   } finally {

@@ -7,7 +7,16 @@ import { pullCatalog, SETTINGS_KEY, SYNCED_AT_KEY } from './catalog-feed';
 
 export const CATALOG_POLL_MS = 60_000;
 
-export type CatalogSyncState = { running: boolean; synced_at: string | null; error: string | null };
+export type CatalogSyncState = {
+  running: boolean;
+  /** when a pull last completed on this device (null: never, the catalog is not all here yet) */
+  synced_at: string | null;
+  /** synced_at has been read from IndexedDB (until then, "never" is not known) */
+  known: boolean;
+  error: string | null;
+  /** variants received by the pull under way */
+  applied: number;
+};
 
 type Listener = (s: CatalogSyncState) => void;
 
@@ -19,24 +28,25 @@ export interface CatalogSync {
 }
 
 export function startCatalogSync(api: TillApi, db: CatalogDb = catalogDb()): CatalogSync {
-  let state: CatalogSyncState = { running: false, synced_at: null, error: null };
+  let state: CatalogSyncState = { running: false, synced_at: null, known: false, error: null, applied: 0 };
   const listeners = new Set<Listener>();
   const set = (patch: Partial<CatalogSyncState>) => {
     state = { ...state, ...patch };
     listeners.forEach((l) => l(state));
   };
-  void db.meta.get(SYNCED_AT_KEY).then((m) => {
-    if (m && !state.synced_at) set({ synced_at: m.value as string });
-  });
+  void db.meta.get(SYNCED_AT_KEY).then(
+    (m) => set({ known: true, synced_at: state.synced_at ?? ((m?.value as string | undefined) ?? null) }),
+    () => set({ known: true }),
+  );
 
   let inflight: Promise<void> | null = null;
   async function run(): Promise<void> {
-    set({ running: true });
+    set({ running: true, applied: 0 });
     try {
       // The feed carries settings only when they change: read them once per pull as well.
       const settings = await api.catalogSettings();
       await db.meta.put({ key: SETTINGS_KEY, value: { currency: settings.currency, prices_include_tax: settings.prices_include_tax } });
-      await pullCatalog(db, (cursor) => api.catalogChanges(cursor));
+      await pullCatalog(db, (cursor) => api.catalogChanges(cursor), undefined, (p) => set({ applied: p.variants }));
       set({ running: false, error: null, synced_at: new Date().toISOString() });
     } catch (err) {
       set({ running: false, error: err instanceof Error ? err.message : String(err) });
