@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceCtx, systemActor, systemTx, tenantTx } from '@novapos/platform';
 import { hasPostgres } from '@novapos/testkit';
 import { idem, startTestApp, type DbKind, type TestApp, type TestTenant } from '../src/testing.ts';
+import { ChangesPage } from '@novapos/catalog/contract';
 
 const kinds: DbKind[] = hasPostgres() ? ['pglite', 'postgres'] : ['pglite'];
 
@@ -261,6 +262,9 @@ describe.each(kinds)('catalog on %s', (kind) => {
     const follow = async () => {
       for (;;) {
         const r = await t.request('GET', `/api/v1/catalog/changes?limit=7${cursor ? `&cursor=${cursor}` : ''}`, { token: shop.token });
+        // the page PostgreSQL writes as JSON text is what the documented schema says
+        expect(ChangesPage.safeParse(r.body).error).toBeUndefined();
+        for (const c of r.body.data as { changed_at: string }[]) expect(new Date(c.changed_at).toISOString()).toBe(c.changed_at);
         for (const c of r.body.data) cache.set(`${c.entity}:${c.id}`, c.op === 'delete' ? null : c.data);
         cursor = r.body.next_cursor;
         if (!r.body.has_more) return;

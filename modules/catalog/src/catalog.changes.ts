@@ -67,13 +67,20 @@ function readCursor(cursor: string | undefined): [number, number] {
 
 export async function readChanges(ctx: Ctx, cursor: string | undefined, limit: number): Promise<{ data: ChangeDto[]; next_cursor: string; has_more: boolean }> {
   const [kx, seq] = readCursor(cursor);
-  // one statement: the xmin and the rows come from the same snapshot
+  // One statement: the xmin and the rows come from the same snapshot. The filter and the order
+  // are the primary key's (tenant_id, kx, seq), so a page is an index range read up to the limit.
+  // Without statistics (right after an import, which writes all its changes with one kx) the
+  // planner took a bitmap scan and sorted every change after the cursor for each page (70 ms vs
+  // 4 ms for 5,000 of 48,000): sorting is turned off for this read only.
+  await sql`select set_config('enable_sort', 'off', true), set_config('enable_bitmapscan', 'off', true)`.execute(ctx.trx);
   const rows = await sql<{ kx: number; seq: number; entity: ChangeEntity; entity_id: string; action: string; op: 'upsert' | 'delete'; data: Record<string, unknown> | null; changed_at: Date }>`
     select kx, seq, entity, entity_id, action, op, data, changed_at from catalog.changes
-    where (kx, seq) > (${kx}::bigint, ${seq}::bigint)
+    where tenant_id = ${ctx.tenantId}::uuid
+      and (tenant_id, kx, seq) > (${ctx.tenantId}::uuid, ${kx}::bigint, ${seq}::bigint)
       and kx < (select pg_snapshot_xmin(pg_current_snapshot())::text::bigint)
-    order by kx, seq
+    order by tenant_id, kx, seq
     limit ${limit + 1}`.execute(ctx.trx);
+  await sql`select set_config('enable_sort', 'on', true), set_config('enable_bitmapscan', 'on', true)`.execute(ctx.trx);
   const more = rows.rows.length > limit;
   const kept = more ? rows.rows.slice(0, limit) : rows.rows;
   const last = kept.at(-1);
