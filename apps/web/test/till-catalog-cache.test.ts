@@ -1,4 +1,5 @@
 import 'fake-indexeddb/auto';
+import Dexie from 'dexie';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { gtinCheckDigit } from '@novapos/domain';
 import { CatalogDb } from '../src/pos/db/catalog-db.ts';
@@ -124,5 +125,25 @@ describe('the till catalog cache', () => {
     await pullCatalog(db, feed([...base(), change('variant', 'v1', null), change('product', 'p1', null)], 100).fetchPage);
     expect(await countVariants(db)).toBe(1);
     expect(await variant1(db, 'v2')).toBeUndefined();
+  });
+
+  it('a cache from before products held their variants is emptied on upgrade, so the next pull downloads it again', async () => {
+    const name = `catalog-v1-${++n}`;
+    const old = new Dexie(name);
+    old.version(1).stores({ variants: 'id, sku_lc, *words, *barcode_keys, category_id, product_id', products: 'id', categories: 'id', taxCodes: 'id', meta: 'key' });
+    await old.open();
+    await old.table('variants').put({ id: 'v1', product_id: 'p1', sku: 'OLD', sku_lc: 'old', words: ['old'], barcode_keys: [] });
+    await old.table('meta').put({ key: CURSOR_KEY, value: '99' });
+    old.close();
+
+    const upgraded = new CatalogDb(name);
+    await upgraded.open();
+    expect(await countVariants(upgraded)).toBe(0);
+    expect(await upgraded.meta.get(CURSOR_KEY)).toBeUndefined();
+    const f = feed(base(), 100);
+    await pullCatalog(upgraded, f.fetchPage);
+    expect(f.asked).toEqual([undefined]);
+    expect(await countVariants(upgraded)).toBe(3);
+    upgraded.close();
   });
 });
