@@ -3,7 +3,7 @@ import type { OrderView, PaymentView, PaymentsPort, SalesPort } from '@novapos/f
 
 /** What offline sync needs from sales beyond checkout's port. */
 export interface SyncSalesPort extends SalesPort {
-  createOrder(ctx: Ctx, input: never, opts?: { cashierId?: string | null }): Promise<OrderView>;
+  createOrder(ctx: Ctx, input: never, opts?: { cashierId?: string | null; renumberIfTaken?: boolean }): Promise<OrderView>;
   flagForReview(ctx: Ctx, id: string, reason: string): Promise<OrderView>;
 }
 

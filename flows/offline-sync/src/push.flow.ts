@@ -195,7 +195,7 @@ export async function push(ctx: Ctx, deps: OfflineSyncDeps, deviceId: string, bo
       database,
       leaseSeconds: deps.leaseSeconds,
       payments: deps.payments,
-      sales: { ...deps.sales, createOrder: (c, input) => deps.sales.createOrder(c, input, cashierId ? { cashierId } : {}) },
+      sales: { ...deps.sales, createOrder: (c, input) => deps.sales.createOrder(c, input, { renumberIfTaken: true, ...(cashierId ? { cashierId } : {}) }) },
     };
     const respond = { done: async (o: OrderView) => o };
 

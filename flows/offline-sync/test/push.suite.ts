@@ -116,6 +116,39 @@ export function pushSuite(kind: DbKind) {
       expect(await orderCount()).toBe(before);
     });
 
+    it('takes a sale whose till number another device on the register used: renumbered, the till’s number kept and searchable, flagged', async () => {
+      const { prefix, last_value } = (await get(`/api/v1/registers/${shop.owner.registerId}/last-number`)).body;
+      const number = `${prefix}-${String(last_value + 1).padStart(6, '0')}`;
+      const [first, second] = [randomUUID(), randomUUID()];
+      const one = m(1, sale([{ variant_id: shop.variants.s, quantity: 1 }], [cash(1000)], { number }));
+      const two = m(1, sale([{ variant_id: shop.variants.m, quantity: 1 }], [cash(3000)], { number }));
+      const r1 = await push(first, [one]);
+      const r2 = await push(second, [two]);
+      expect([r1.body.results[0].status, r2.body.results[0].status], JSON.stringify(r2.body)).toEqual(['applied', 'applied']);
+      const [a, b] = [r1.body.results[0].order, r2.body.results[0].order];
+      expect(a).toMatchObject({ number, till_number: null, status: 'completed', needs_review: false });
+      expect(b).toMatchObject({ till_number: number, status: 'completed', needs_review: true });
+      expect(b.number).toBe(`${prefix}-${String(last_value + 2).padStart(6, '0')}`);
+      expect(b.review_reasons.join(' ')).toContain(`renumbered ${b.number}`);
+      // the customer's receipt says the till's number: a search by it finds the sale
+      const found = (await get(`/api/v1/orders?q=${encodeURIComponent(number)}`)).body.data.map((o: { id: string }) => o.id);
+      expect(found.toSorted()).toEqual([a.id, b.id].toSorted());
+      const printed = await t.app.http.inject({ method: 'GET', url: `/api/v1/orders/${b.id}/receipt?count=false`, headers: { authorization: `Bearer ${shop.owner.token}`, accept: 'text/plain' } });
+      expect(printed.body).toMatch(new RegExp(`Order\\s+${b.number}`));
+      expect(printed.body).toMatch(new RegExp(`Rung as\\s+${number}`));
+      // a replay is the same order, and the register goes on after the new number
+      const again = await push(second, [two]);
+      expect(again.body.results[0]).toMatchObject({ status: 'duplicate', order: { id: b.id, number: b.number } });
+      expect((await get(`/api/v1/registers/${shop.owner.registerId}/last-number`)).body.last_number).toBe(b.number);
+      // an integrator's own number that is taken is still refused
+      const api = await t.request('POST', '/api/v1/orders', {
+        token: shop.owner.token,
+        headers: { 'idempotency-key': randomUUID() },
+        body: { store_id: shop.owner.storeId, register_id: shop.owner.registerId, number, lines: [{ variant_id: shop.variants.s, quantity: 1 }] },
+      });
+      expect(api.body).toMatchObject({ status: 409, code: 'order_number_taken' });
+    });
+
     it('records a business refusal as rejected and goes on with the next mutation', async () => {
       const device = randomUUID();
       const before = await orderCount();

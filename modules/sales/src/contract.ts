@@ -208,6 +208,8 @@ export const OrderDto = z
   .object({
     id: z.string(),
     number: z.string(),
+    /** the number the till printed, when another order already had it and the sale was renumbered */
+    till_number: z.string().nullable(),
     status: z.enum(ORDER_STATUSES),
     store_id: z.string(),
     register_id: z.string().nullable(),

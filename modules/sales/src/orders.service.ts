@@ -381,7 +381,11 @@ export async function listOrders(ctx: Ctx, q: OrdersQuery): Promise<{ data: Orde
   if (q.status) query = query.where('status', '=', q.status);
   if (q.parked !== undefined) query = query.where('parked', '=', q.parked);
   if (q.needs_review !== undefined) query = query.where('needs_review', '=', q.needs_review);
-  if (q.q) query = query.where(sql<boolean>`upper(number) like ${`${q.q.toUpperCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`);
+  if (q.q) {
+    // the order's number, or the number the till printed when the server had to renumber it
+    const like = `${q.q.toUpperCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where(sql<boolean>`(upper(number) like ${like} or upper(till_number) like ${like})`);
+  }
   const cursor = decodeCursor(q.cursor);
   if (cursor) query = query.where('id', '<', String(cursor[0]));
   const rows = await query.execute();
@@ -416,6 +420,12 @@ export interface CreateOrderOptions {
    * cashiers made offline). Must be an active member of staff of the order's store.
    */
   cashierId?: string | null | undefined;
+  /**
+   * A till's own sale (the push path): its number is on a receipt the customer already has, so
+   * a number another order holds (a second device on the register) does not refuse the sale: it
+   * gets the register's next number, keeps the till's as `till_number`, and is flagged.
+   */
+  renumberIfTaken?: boolean;
 }
 
 export async function createOrder(ctx: Ctx, deps: SalesDeps, raw: unknown, opts: CreateOrderOptions = {}): Promise<OrderDto> {
@@ -457,13 +467,21 @@ export async function createOrder(ctx: Ctx, deps: SalesDeps, raw: unknown, opts:
   const prefix = `S${store.number}-${registerNumber === null ? 'W' : `R${registerNumber}`}`;
   const last = await lockCounter(ctx, prefix, store.id, registerId);
   let number: string;
+  let tillNumber: string | null = null;
   if (input.number) {
     if (!input.number.startsWith(`${prefix}-`)) throw bad(E.orderNumberPrefix, 'number', `must start with ${prefix}- (this ${registerId ? 'register' : 'store'}'s prefix)`);
     const n = Number(input.number.slice(prefix.length + 1));
     const taken = await t(ctx.trx).selectFrom('sales.orders').select('id').where('number', '=', input.number).executeTakeFirst();
-    if (taken) throw conflict(E.orderNumberTaken, `Order number ${input.number} is already used`, { number: input.number, order_id: taken.id });
-    number = input.number;
-    if (n > last) await setCounter(ctx, prefix, n);
+    if (taken && !opts.renumberIfTaken) throw conflict(E.orderNumberTaken, `Order number ${input.number} is already used`, { number: input.number, order_id: taken.id });
+    if (taken) {
+      tillNumber = input.number;
+      number = `${prefix}-${String(last + 1).padStart(6, '0')}`;
+      await setCounter(ctx, prefix, last + 1);
+      priced.reviewReasons.push(`the till numbered this sale ${input.number}, which order ${taken.id} already has (two devices on one register?): renumbered ${number}`);
+    } else {
+      number = input.number;
+      if (n > last) await setCounter(ctx, prefix, n);
+    }
   } else {
     number = `${prefix}-${String(last + 1).padStart(6, '0')}`;
     await setCounter(ctx, prefix, last + 1);
@@ -480,6 +498,7 @@ export async function createOrder(ctx: Ctx, deps: SalesDeps, raw: unknown, opts:
       tenant_id: ctx.tenantId,
       id,
       number,
+      till_number: tillNumber,
       status: 'open',
       store_id: store.id,
       register_id: registerId,

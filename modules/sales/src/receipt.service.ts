@@ -57,6 +57,7 @@ export async function buildReceiptModel(ctx: Ctx, deps: SalesDeps, order: OrderD
     cashier_name: order.cashier_id ? (names[order.cashier_id] ?? null) : null,
     order: {
       number: order.number,
+      till_number: order.till_number,
       status: order.status,
       created_at: order.captured_offline_at ?? order.created_at,
       completed_at: order.completed_at,

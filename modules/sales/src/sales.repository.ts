@@ -136,6 +136,7 @@ export function toOrder(r: OrderRec, lines: OrderLineRow[], payments: OrderPayme
   return {
     id: r.id,
     number: r.number,
+    till_number: r.till_number ?? null,
     status: r.status,
     store_id: r.store_id,
     register_id: r.register_id,

@@ -42,6 +42,8 @@ export interface OrderRow {
   tenant_id: string;
   id: string;
   number: string;
+  /** the till's number when the server had to give the sale another one */
+  till_number: string | null;
   status: OrderStatus;
   store_id: string;
   register_id: string | null;

@@ -54,6 +54,7 @@ export function receiptBlocks(model: ReceiptModel, options: LayoutOptions = {}):
 
   const meta: Row[] = [
     { left: 'Order', right: model.order.number },
+    ...(model.order.till_number ? [{ left: 'Rung as', right: model.order.till_number }] : []),
     { left: 'Date', right: f.dateTime(model.order.completed_at ?? model.order.created_at) },
   ];
   if (model.register_name) meta.push({ left: 'Register', right: model.register_name });

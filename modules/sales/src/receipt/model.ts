@@ -78,6 +78,8 @@ export const ReceiptModel = z.object({
   cashier_name: z.string().nullable(),
   order: z.object({
     number: z.string().min(1),
+    /** the number the till printed first, when the server gave the sale another one */
+    till_number: z.string().min(1).nullable().optional(),
     status: z.enum(['open', 'completed', 'voided', 'partially_refunded', 'refunded']),
     created_at: z.iso.datetime({ offset: true }),
     completed_at: z.iso.datetime({ offset: true }).nullable(),
