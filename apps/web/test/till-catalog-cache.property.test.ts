@@ -95,7 +95,7 @@ describe('the till catalog cache against a model', () => {
           db.close();
         }
       }),
-      { numRuns: 150 },
+      { numRuns: Number(process.env.PROPERTY_RUNS ?? 300) },
     );
   });
 });

@@ -127,6 +127,12 @@ describe('the till catalog cache', () => {
     expect(await variant1(db, 'v2')).toBeUndefined();
   });
 
+  it('keeps a product whose last variant was deleted, so a variant added to it later is named and filed', async () => {
+    await pullCatalog(db, feed([product('p7', 'Wool Hat'), variant('v70', 'p7', 'HAT-1', 'Grey'), change('variant', 'v70', null), variant('v71', 'p7', 'HAT-2', 'Navy')], 1).fetchPage);
+    expect(await variant1(db, 'v70')).toBeUndefined();
+    expect(await variant1(db, 'v71')).toMatchObject({ name: 'Wool Hat / Navy', category_id: 'c1', tax_code_id: 't1' });
+  });
+
   it('a cache from before products held their variants is emptied on upgrade, so the next pull downloads it again', async () => {
     const name = `catalog-v1-${++n}`;
     const old = new Dexie(name);

@@ -160,10 +160,8 @@ export async function applyPage(db: CatalogDb, page: FeedPage): Promise<void> {
       const cores = new Map<string, VariantCore>();
       for (const v of before?.variants ?? []) if (!gone.has(v.id)) cores.set(v.id, v);
       for (const v of variantUpserts.get(id) ?? []) cores.set(v.id, v);
-      if (cores.size === 0 && !change) {
-        if (before) removed.push(id);
-        continue;
-      }
+      // kept with no variants left: the product's name, category and status are still what a
+      // variant added to it later needs (a property test found a later variant left nameless)
       puts.push(toItem(product, cores.values()));
     }
     await db.items.bulkPut(puts);
