@@ -13,6 +13,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     teardownTimeout: 60_000,
+    // expect.poll gives up after 1 s by default: browser tests wait on IndexedDB and the till's
+    // sync under a loaded 2-core CI box. A poll still returns as soon as it holds.
+    expect: { poll: { timeout: 10_000 } },
     // One throwaway PostgreSQL for the whole run: inject('pg') / testPostgres() / freshPgDatabase().
     globalSetup: ['./packages/testkit/src/global-setup.ts'],
   },
