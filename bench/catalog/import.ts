@@ -15,14 +15,7 @@ import { catalogCsv } from './catalog-csv.ts';
 import { loadConfig, type Config } from '@novapos/platform';
 import { createNovaPos, type NovaPos } from '@novapos/server';
 import { createPgDatabase, pgAvailable, startPostgres, type PgServer } from '@novapos/testkit';
-
-function intEnv(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer from ${min} to ${max} (got ${JSON.stringify(raw)})`);
-  return n;
-}
+import { intEnv } from '../env.ts';
 
 const VARIANTS = intEnv('BENCH_VARIANTS', 100_000, 10, 1_000_000);
 const KINDS = (process.env.BENCH_KINDS ?? 'postgres,pglite').split(',').map((k) => k.trim()) as ('postgres' | 'pglite')[];

@@ -21,14 +21,7 @@ import { loadConfig, serviceCtx, systemActor, tenantTx, type Ctx } from '@novapo
 import { createNovaPos, type NovaPos } from '@novapos/server';
 import { createPgDatabase, pgAvailable, startPostgres, type PgServer } from '@novapos/testkit';
 import type { ClientJob, ClientResult } from './client.ts';
-
-function intEnv(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer from ${min} to ${max} (got ${JSON.stringify(raw)})`);
-  return n;
-}
+import { intEnv } from '../env.ts';
 
 const TARGET_VARIANTS = intEnv('BENCH_VARIANTS', 100_000, 100, 1_000_000);
 const QUERIES = intEnv('BENCH_QUERIES', 200, 10, 10_000);

@@ -24,19 +24,12 @@ import { loadConfig, type Config } from '@novapos/platform';
 import { createNovaPos, type NovaPos } from '@novapos/server';
 import { createPgDatabase, pgAvailable, startPostgres, type PgServer } from '@novapos/testkit';
 import type { LoadJob, LoadMessage, LoadSummary } from './load.ts';
+import { intEnv } from '../env.ts';
 
 type Kind = 'pglite' | 'postgres';
 type CaseName = 'ceiling' | 'me' | 'stores';
 
 const MAX_FAILURE_RATIO = 0.01;
-
-function intEnv(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer from ${min} to ${max} (got ${JSON.stringify(raw)})`);
-  return n;
-}
 
 const duration = intEnv('BENCH_DURATION', 10, 1, 300);
 const warmup = intEnv('BENCH_WARMUP', Math.min(2, duration), 0, 60);

@@ -22,14 +22,7 @@ import { catalogCsv } from '../catalog/catalog-csv.ts';
 import { loadConfig, type Config } from '@novapos/platform';
 import { createNovaPos, DEFAULT_WEB_DIST, type NovaPos } from '@novapos/server';
 import { createPgDatabase, launchChromium, pgAvailable, startPostgres, type PgServer } from '@novapos/testkit';
-
-function intEnv(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer from ${min} to ${max} (got ${JSON.stringify(raw)})`);
-  return n;
-}
+import { intEnv } from '../env.ts';
 
 const VARIANTS = intEnv('BENCH_VARIANTS', 100_000, 100, 1_000_000);
 const SCANS = intEnv('BENCH_SCANS', 200, 10, 10_000);
