@@ -22,6 +22,7 @@ import { catalogCsv } from '../catalog/catalog-csv.ts';
 import { loadConfig, type Config } from '@novapos/platform';
 import { createNovaPos, DEFAULT_WEB_DIST, type NovaPos } from '@novapos/server';
 import { createPgDatabase, launchChromium, pgAvailable, startPostgres, type PgServer } from '@novapos/testkit';
+import { countCachedVariants } from '@novapos/web/testing';
 import { intEnv } from '../env.ts';
 
 const VARIANTS = intEnv('BENCH_VARIANTS', 100_000, 100, 1_000_000);
@@ -39,19 +40,6 @@ const catalogSynced = (page: Page) =>
       req.onsuccess = () => { db.close(); resolve(!!req.result); };
     };
     open.onerror = () => resolve(false);
-  })`);
-
-const countVariants = (page: Page) =>
-  page.evaluate<number>(`new Promise((resolve) => {
-    const open = indexedDB.open('novapos-catalog');
-    open.onsuccess = () => {
-      const db = open.result;
-      if (!db.objectStoreNames.contains('items')) { db.close(); return resolve(0); }
-      // one product per record, one entry per variant in its variant_ids index
-      const req = db.transaction('items').objectStore('items').index('variant_ids').count();
-      req.onsuccess = () => { db.close(); resolve(req.result); };
-    };
-    open.onerror = () => resolve(-1);
   })`);
 
 /**
@@ -148,7 +136,7 @@ async function main(): Promise<void> {
       await page.waitForTimeout(100);
     }
     const downloadS = (performance.now() - t0) / 1000;
-    const count = await countVariants(page);
+    const count = await countCachedVariants(page);
     if (count !== VARIANTS) throw new Error(`catalog download ended with ${count} of ${VARIANTS} variants`);
 
     // Baseline, same run: the same feed fetched and parsed in Node, written nowhere.

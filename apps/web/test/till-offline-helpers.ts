@@ -109,19 +109,7 @@ export const readSales = (page: Page) =>
     open.onerror = () => reject(open.error);
   })`);
 
-/** The variants in the till's catalog cache, read with the raw IndexedDB API. */
-export const countCachedVariants = (page: Page) =>
-  page.evaluate<number>(`new Promise((resolve) => {
-    const open = indexedDB.open('novapos-catalog');
-    open.onsuccess = () => {
-      const db = open.result;
-      if (!db.objectStoreNames.contains('items')) { db.close(); return resolve(0); }
-      // one product per record, one entry per variant in its variant_ids index
-      const req = db.transaction('items').objectStore('items').index('variant_ids').count();
-      req.onsuccess = () => { db.close(); resolve(req.result); };
-    };
-    open.onerror = () => resolve(-1);
-  })`);
+export { countCachedVariants } from './till-idb.ts';
 
 export async function waitForServiceWorker(page: Page): Promise<void> {
   await page.evaluate('navigator.serviceWorker.ready.then(() => true)');
