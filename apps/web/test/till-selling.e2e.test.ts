@@ -54,13 +54,7 @@ describe.skipIf(!hasChromium())('the till selling screen in Chromium', () => {
       more = feed.has_more;
     }
 
-    await page.goto(`${url}/pos`);
-    await page.getByLabel('Email').fill(manager.email);
-    await page.getByLabel('Password').fill(manager.password);
-    await page.getByRole('button', { name: 'Sign in to pair' }).click();
-    await page.getByLabel('Store').selectOption({ label: DEMO.stores[0].name });
-    await page.getByLabel('Register').selectOption({ label: register });
-    await page.getByRole('button', { name: 'Pair this device' }).click();
+    await pairTill(page, url, manager, DEMO.stores[0].name, register);
     await switchInAs(page, casey, register);
   });
   afterAll(async () => env?.close());

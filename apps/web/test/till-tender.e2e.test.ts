@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { hasChromium } from '@novapos/testkit';
 import { DEMO } from '@novapos/server';
 import { ARTIFACTS, startBrowserApp, type BrowserApp } from './harness.ts';
+import { pairTill, switchIn } from './till-offline-helpers.ts';
 
 const manager = DEMO.users[2];
 const casey = DEMO.users[3];
@@ -100,17 +101,8 @@ describe.skipIf(!hasChromium())('the till tender, drawer and receipt screens in 
       if (req.url().startsWith(url) && /4242424242424242|4000000000000002/.test(`${req.url()} ${req.postData() ?? ''}`)) leaks.push(req.url());
     });
 
-    await page.goto(`${url}/pos`);
-    await page.getByLabel('Email').fill(manager.email);
-    await page.getByLabel('Password').fill(manager.password);
-    await page.getByRole('button', { name: 'Sign in to pair' }).click();
-    await page.getByLabel('Store').selectOption({ label: DEMO.stores[0].name });
-    await page.getByLabel('Register').selectOption({ label: register });
-    await page.getByRole('button', { name: 'Pair this device' }).click();
-    await page.getByRole('button', { name: `Switch in as ${casey.name}` }).click();
-    await page.getByLabel('PIN', { exact: true }).fill(casey.pin);
-    await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: `${casey.name} is signed in on ${register}` }).waitFor();
+    await pairTill(page, url, manager, DEMO.stores[0].name, register);
+    await switchIn(page, casey, register);
     // the catalog is in IndexedDB once a search finds a product
     const search = page.getByLabel('Search products');
     for (let i = 0; ; i++) {
