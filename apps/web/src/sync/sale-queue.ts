@@ -37,6 +37,9 @@ async function nextRowSeq(db: TillDb): Promise<number> {
   return last + 1;
 }
 
+/** A mutation waiting for its first push: queued, never tried, nothing heard from the server. */
+const NOT_SENT = { status: 'queued', attempts: 0, last_attempt_at: null, last_error: null, rejection: null, synced_at: null, server: null } as const satisfies Partial<QueuedSale>;
+
 export const orderNumber = (prefix: string, n: number) => `${prefix}${String(n).padStart(6, '0')}`;
 
 /** Writes the sale to the queue (durably) and returns it with its id, number and mutation. */
@@ -81,13 +84,7 @@ export async function enqueueSale(db: TillDb, draft: SaleDraft, now: Date = new 
       body,
       receipt: draft.receipt,
       created_at: createdAt,
-      status: 'queued',
-      attempts: 0,
-      last_attempt_at: null,
-      last_error: null,
-      rejection: null,
-      synced_at: null,
-      server: null,
+      ...NOT_SENT,
     };
     await db.sales.add(sale);
     return sale;
@@ -154,13 +151,7 @@ export async function resendRejected(db: TillDb, seq: number, fix?: SaleFix, now
       device_seq: await nextDeviceSeq(db, sale.device_id),
       body,
       receipt: fix?.receipt ?? sale.receipt,
-      status: 'queued',
-      attempts: 0,
-      last_attempt_at: null,
-      last_error: null,
-      rejection: null,
-      synced_at: null,
-      server: null,
+      ...NOT_SENT,
       resent_as: null,
       resent_from: sale.seq,
       discarded: null,
