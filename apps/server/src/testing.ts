@@ -94,6 +94,30 @@ export async function startTestApp(kind: DbKind = 'pglite', extra: Partial<Confi
 
 export const idem = (): Record<string, string> => ({ 'idempotency-key': randomUUID() });
 
+/**
+ * What a checkout test sells from: a "Tee" in S (10.00 USD) and M (25.50 USD), and a cashier of
+ * the owner's store (with a PIN when given), signed in. `api` calls as the owner, with a fresh
+ * Idempotency-Key each time.
+ */
+export async function seedTeeShop(t: TestApp, owner: TestTenant, opts: { cashierPin?: string } = {}) {
+  const usd = (amount: number) => ({ amount, currency: 'USD' });
+  const api = (method: string, url: string, body?: unknown) => t.request(method, url, { token: owner.token, headers: idem(), ...(body !== undefined ? { body } : {}) });
+  const p = await api('POST', '/api/v1/products', {
+    name: 'Tee',
+    options: [{ name: 'Size', values: ['S', 'M'] }],
+    variants: [
+      { sku: 'TEE-S', option_values: ['S'], price: usd(1000) },
+      { sku: 'TEE-M', option_values: ['M'], price: usd(2550) },
+    ],
+  });
+  if (p.status !== 201) throw new Error(JSON.stringify(p.body));
+  const email = `cashier-${randomUUID()}@example.com`;
+  const c = await api('POST', '/api/v1/users', { email, name: 'Casey', role: 'cashier', password: 'cashier password 1', ...(opts.cashierPin ? { pin: opts.cashierPin } : {}), store_ids: [owner.storeId] });
+  if (c.status !== 201) throw new Error(JSON.stringify(c.body));
+  const login = await t.request('POST', '/api/v1/auth/login', { body: { email, password: 'cashier password 1' } });
+  return { api, variants: { s: p.body.variants[0].id as string, m: p.body.variants[1].id as string }, cashier: { id: c.body.id as string, token: login.body.access_token as string } };
+}
+
 export interface CheckoutTestApp extends TestApp {
   sandbox: Sandbox;
   /** The app's own listener (webhooks from the sandbox reach it here). */

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_CARDS } from '@novapos/sandbox';
-import { idem, startCheckoutTestApp, type CheckoutTestApp, type DbKind, type TestTenant } from '@novapos/server/testing';
+import { seedTeeShop, startCheckoutTestApp, type CheckoutTestApp, type DbKind, type TestTenant } from '@novapos/server/testing';
 
 export const usd = (amount: number) => ({ amount, currency: 'USD' });
 
@@ -20,29 +20,17 @@ export async function openShop(kind: DbKind): Promise<Shop> {
   const clock = { now: Date.now() };
   const t = await startCheckoutTestApp(kind, {}, { clock: () => new Date(clock.now) });
   const owner = await t.signup();
-  const api = (method: string, url: string, body?: unknown) => t.request(method, url, { token: owner.token, headers: idem(), ...(body !== undefined ? { body } : {}) });
-  const p = await api('POST', '/api/v1/products', {
-    name: 'Tee',
-    options: [{ name: 'Size', values: ['S', 'M'] }],
-    variants: [
-      { sku: 'TEE-S', option_values: ['S'], price: usd(1000) },
-      { sku: 'TEE-M', option_values: ['M'], price: usd(2550) },
-    ],
-  });
-  if (p.status !== 201) throw new Error(JSON.stringify(p.body));
+  const { api, variants: tee, cashier } = await seedTeeShop(t, owner);
   const s = await api('POST', '/api/v1/products', { name: 'Phone', variants: [{ sku: 'PHONE-1', price: usd(9900), track_serials: true }] });
   if (s.status !== 201) throw new Error(JSON.stringify(s.body));
-  const variants = { s: p.body.variants[0].id, m: p.body.variants[1].id, serial: s.body.variants[0].id };
+  const variants = { ...tee, serial: s.body.variants[0].id };
   for (const v of [variants.s, variants.m]) {
     const r = await api('POST', '/api/v1/inventory/adjustments', { store_id: owner.storeId, variant_id: v, delta: 100, reason: 'found' });
     if (r.status !== 201) throw new Error(JSON.stringify(r.body));
   }
   const rc = await api('POST', '/api/v1/inventory/receipts', { store_id: owner.storeId, supplier: 'Acme', lines: [{ variant_id: variants.serial, quantity: 2, unit_cost: usd(5000), serial_numbers: ['SN-1', 'SN-2'] }] });
   if (rc.status !== 201) throw new Error(JSON.stringify(rc.body));
-  const cashier = await api('POST', '/api/v1/users', { email: `cashier-${randomUUID()}@example.com`, name: 'Casey', role: 'cashier', password: 'cashier password 1', store_ids: [owner.storeId] });
-  if (cashier.status !== 201) throw new Error(JSON.stringify(cashier.body));
-  const login = await t.request('POST', '/api/v1/auth/login', { body: { email: cashier.body.email, password: 'cashier password 1' } });
-  return { t, owner, cashierToken: login.body.access_token, variants, clock };
+  return { t, owner, cashierToken: cashier.token, variants, clock };
 }
 
 export function checkoutSuite(kind: DbKind) {

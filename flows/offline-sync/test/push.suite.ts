@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimStagedKey, newId, saveRecoveryPoint, serviceCtx, systemActor, tenantTx } from '@novapos/platform';
 import { TEST_CARDS } from '@novapos/sandbox';
 import { sandboxClient } from '@novapos/sandbox/testing';
-import { idem, startCheckoutTestApp, type CheckoutTestApp, type DbKind, type TestTenant } from '@novapos/server/testing';
+import { idem, seedTeeShop, startCheckoutTestApp, type CheckoutTestApp, type DbKind, type TestTenant } from '@novapos/server/testing';
 import { derivedPaymentId, mutationKey } from '../src/index.ts';
 
 export const usd = (amount: number) => ({ amount, currency: 'USD' });
@@ -21,21 +21,8 @@ export interface SyncShop {
 export async function openSyncShop(kind: DbKind): Promise<SyncShop> {
   const t = await startCheckoutTestApp(kind);
   const owner = await t.signup();
-  const api = (method: string, url: string, body?: unknown) => t.request(method, url, { token: owner.token, headers: idem(), ...(body !== undefined ? { body } : {}) });
-  const p = await api('POST', '/api/v1/products', {
-    name: 'Tee',
-    options: [{ name: 'Size', values: ['S', 'M'] }],
-    variants: [
-      { sku: 'TEE-S', option_values: ['S'], price: usd(1000) },
-      { sku: 'TEE-M', option_values: ['M'], price: usd(2550) },
-    ],
-  });
-  if (p.status !== 201) throw new Error(JSON.stringify(p.body));
-  const email = `cashier-${randomUUID()}@example.com`;
-  const c = await api('POST', '/api/v1/users', { email, name: 'Casey', role: 'cashier', password: 'cashier password 1', pin: '4321', store_ids: [owner.storeId] });
-  if (c.status !== 201) throw new Error(JSON.stringify(c.body));
-  const login = await t.request('POST', '/api/v1/auth/login', { body: { email, password: 'cashier password 1' } });
-  return { t, owner, cashier: { id: c.body.id, token: login.body.access_token }, variants: { s: p.body.variants[0].id, m: p.body.variants[1].id } };
+  const { variants, cashier } = await seedTeeShop(t, owner, { cashierPin: '4321' });
+  return { t, owner, cashier, variants };
 }
 
 export function pushSuite(kind: DbKind) {
