@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BASIS_POINTS } from '@novapos/domain';
+import { PAYMENT_STATUSES, PaymentSummary as PaymentsSummary, TENDERS, type PaymentStatus, type Tender } from '@novapos/payments/contract';
 
 // ---------------------------------------------------------------- names and codes
 
@@ -7,10 +8,8 @@ export const ORDER_STATUSES = ['open', 'completed', 'voided', 'partially_refunde
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 export const PRICE_SOURCES = ['current', 'offline_valid', 'offline_unverified', 'custom'] as const;
 export type PriceSource = (typeof PRICE_SOURCES)[number];
-export const TENDERS = ['cash', 'card', 'gift_card', 'crypto'] as const;
-export type Tender = (typeof TENDERS)[number];
-export const PAYMENT_STATUSES = ['pending', 'authorized', 'captured', 'declined', 'failed', 'voided', 'unknown', 'refunded'] as const;
-export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+// tenders and payment statuses are payments' own (sales keeps a summary of each payment)
+export { PAYMENT_STATUSES, TENDERS, type PaymentStatus, type Tender };
 /** A payment summary in one of these is never changed again by a later one. */
 export const FINAL_PAYMENT_STATUSES: readonly PaymentStatus[] = ['declined', 'failed', 'voided', 'refunded'];
 export const CASH_MOVEMENT_KINDS = ['paid_in', 'paid_out'] as const;
@@ -144,30 +143,12 @@ export const ReviewBody = z.object({ note: Text(500) });
 
 // ---------------------------------------------------------------- payments summary (from payments)
 
-/** The shape of payments' PaymentSummary (modules/payments contract), as sales stores it per payment. */
-
-export const PaymentSummary = z
-  .object({
-    payment_id: Id,
-    tender: z.enum(TENDERS),
-    status: z.enum(PAYMENT_STATUSES),
-    /** cash: handed over; others: charged (tip included) */
-    amount: MoneyDto,
-    /** what counts toward the order: cash min(handed, due); card amount − tip */
-    applied: MoneyDto,
-    tip: MoneyDto,
-    change_due: MoneyDto,
-    /** signed minor units this cash payment's rounding added */
-    cash_rounding: z.number().int(),
-    card: z.object({ brand: z.string(), last4: z.string(), approval_code: z.string().nullable() }).nullable(),
-    gift_card: z.looseObject({ last4: z.string() }).nullable(),
-    crypto: z.object({ hosted_url: z.string().nullable(), charge_id: z.string().nullable() }).nullable(),
-    decline_code: z.string().nullable(),
-    message: z.string().nullable(),
-    created_at: ts,
-    updated_at: ts,
-  })
-  // payments' contract names its own copy 'PaymentSummary'; one OpenAPI component per id
+/** Payments' PaymentSummary as sales stores it per payment: a UUID payment id, gift card refs kept as stored. */
+export const PaymentSummary = PaymentsSummary.extend({
+  payment_id: Id,
+  gift_card: z.looseObject({ last4: z.string() }).nullable(),
+})
+  // payments' contract names its own 'PaymentSummary'; one OpenAPI component per id
   .meta({ id: 'OrderPayment' });
 export type PaymentSummary = z.infer<typeof PaymentSummary>;
 
